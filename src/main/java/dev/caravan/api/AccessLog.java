@@ -1,0 +1,27 @@
+package dev.caravan.api;
+
+import dev.caravan.openai.Usage;
+import dev.caravan.routing.CallContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/** One line per model call, for operators: what was asked, who answered, how it ended, how long it took. */
+public final class AccessLog {
+
+    private static final Logger LOG = LoggerFactory.getLogger("caravan.access");
+
+    private AccessLog() {
+    }
+
+    public static void log(CallContext call, int status, String outcome, Usage usage) {
+        if (call != null && LOG.isInfoEnabled()) {
+            long millis = (System.nanoTime() - call.startNanos()) / 1_000_000;
+            LOG.info("{} model={} provider={} upstream_model={} status={} outcome={} attempts={} prompt_tokens={} "
+                            + "completion_tokens={} ms={}", call.operation().name().toLowerCase(), call.requestedModel(),
+                    call.provider(), call.model(), status, outcome, ResponseHeaders.attemptsMade(call.attempts()),
+                    usage == null ? "-" : usage.promptTokens(), usage == null ? "-" : usage.completionTokens(), millis);
+        }
+        MDC.remove(RequestIntake.MDC_KEY);
+    }
+}

@@ -1,0 +1,77 @@
+package dev.caravan.api;
+
+import java.util.List;
+
+import dev.caravan.openai.OpenAiError;
+import dev.caravan.provider.FailureKind;
+import dev.caravan.provider.ProviderFailureException;
+import dev.caravan.routing.Attempt;
+import dev.caravan.routing.CallContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Turns whatever stopped a request into an OpenAI-shaped error with the right status. Provider failures are
+ * summed up over all attempts: all timed out is 504, all rate limited 429, none configured 503, else 502.
+ * Nothing internal (stack trace, exchange, upstream body) reaches the client or the log.
+ */
+@Component
+public class ErrorResponder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorResponder.class);
+
+    public void respond(Exchange exchange) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        CallContext call = CallContext.of(exchange);
+        OpenAiError error = errorFor(failure, call);
+        if (error.status() >= 500 && !(failure instanceof ProviderFailureException)) {
+            LOG.error("internal error: {}: {}", failure == null ? "unknown" : failure.getClass().getName(),
+                    failure == null ? "" : failure.getMessage());
+        }
+        Message message = exchange.getMessage();
+        message.removeHeaders("*");
+        if (call == null) {
+            String requestId = exchange.getProperty(RequestIds.HEADER, String.class);
+            message.setHeader(RequestIds.HEADER, requestId != null ? requestId : RequestIds.newId());
+        }
+        ResponseWriter.json(message, call, error.status(), error.toBytes());
+        if (call != null) {
+            AccessLog.log(call, error.status(), "error", null);
+        } else {
+            org.slf4j.MDC.remove(RequestIntake.MDC_KEY);
+        }
+    }
+
+    static OpenAiError errorFor(Throwable failure, CallContext call) {
+        if (failure instanceof ApiException api) {
+            return api.error();
+        }
+        if (failure instanceof ProviderFailureException && call != null) {
+            return allProvidersFailed(call.requestedModel(), call.attempts());
+        }
+        String id = call != null ? call.requestId() : "";
+        return new OpenAiError(500, "The server had an error while processing your request. Request id: " + id,
+                OpenAiError.API_ERROR, null, null);
+    }
+
+    static OpenAiError allProvidersFailed(String model, List<Attempt> attempts) {
+        List<Attempt> tried = attempts.stream().filter(a -> a.failure() != FailureKind.UNAVAILABLE).toList();
+        if (tried.isEmpty()) {
+            return new OpenAiError(503, "No provider for `" + model + "` is available: none of its providers is "
+                    + "configured (set their API keys).", OpenAiError.API_ERROR, null, "provider_unavailable");
+        }
+        if (tried.stream().allMatch(a -> a.failure() == FailureKind.RATE_LIMITED)) {
+            return new OpenAiError(429, "Every provider for `" + model + "` is rate limiting requests; retry later.",
+                    OpenAiError.RATE_LIMIT, null, "upstream_rate_limited");
+        }
+        if (tried.stream().allMatch(a -> a.failure() == FailureKind.TIMEOUT)) {
+            return new OpenAiError(504, "The provider for `" + model + "` did not answer in time.",
+                    OpenAiError.API_ERROR, null, "upstream_timeout");
+        }
+        return new OpenAiError(502, "Every provider for `" + model + "` failed (" + tried.size() + " tried).",
+                OpenAiError.API_ERROR, null, "upstream_error");
+    }
+}

@@ -1,0 +1,89 @@
+package dev.caravan.api;
+
+import java.nio.charset.StandardCharsets;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.openai.Json;
+import dev.caravan.openai.OpenAiError;
+import dev.caravan.provider.ProviderInfo;
+import dev.caravan.routing.ModelResolver;
+import dev.caravan.routing.ProfileInfo;
+import dev.caravan.routing.RouteCatalog;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.springframework.stereotype.Component;
+import org.springframework.web.util.UriUtils;
+
+/**
+ * {@code GET /v1/models} and {@code GET /v1/models/{id}}: the profiles that have a configured provider, and
+ * the models of the configured providers as {@code provider/model} ids, in OpenAI's list shape.
+ */
+@Component
+public class ModelsApi {
+
+    private static final String PREFIX = "/v1/models";
+
+    private final RouteCatalog catalog;
+    private final long created = System.currentTimeMillis() / 1000;
+
+    public ModelsApi(RouteCatalog catalog) {
+        this.catalog = catalog;
+    }
+
+    public void respond(Exchange exchange) {
+        Message message = exchange.getMessage();
+        String requestId = RequestIds.fromClientOrNew(message.getHeader(RequestIds.HEADER, String.class));
+        exchange.setProperty(RequestIds.HEADER, requestId);
+        String path = message.getHeader(Exchange.HTTP_URI, String.class);
+        String id = path != null && path.length() > PREFIX.length() + 1
+                ? UriUtils.decode(path.substring(PREFIX.length() + 1), StandardCharsets.UTF_8) : null;
+        ArrayNode list = list();
+        message.removeHeaders("*");
+        message.setHeader(RequestIds.HEADER, requestId);
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        if (id == null) {
+            ObjectNode body = JsonNodeFactory.instance.objectNode();
+            body.put("object", "list");
+            body.set("data", list);
+            message.setBody(Json.bytes(body));
+            return;
+        }
+        for (var model : list) {
+            if (id.equals(model.get("id").asText())) {
+                message.setBody(Json.bytes(model));
+                return;
+            }
+        }
+        OpenAiError notFound = ModelResolver.modelNotFound(id).error();
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, notFound.status());
+        message.setBody(notFound.toBytes());
+    }
+
+    private ArrayNode list() {
+        ArrayNode data = JsonNodeFactory.instance.arrayNode();
+        for (ProfileInfo profile : catalog.profiles()) {
+            if (catalog.isReachable(profile)) {
+                data.add(model(profile.name(), "caravan"));
+            }
+        }
+        for (ProviderInfo provider : catalog.providers()) {
+            if (provider.offered()) {
+                for (String model : provider.models()) {
+                    data.add(model(provider.name() + "/" + model, provider.name()));
+                }
+            }
+        }
+        return data;
+    }
+
+    private ObjectNode model(String id, String ownedBy) {
+        ObjectNode model = JsonNodeFactory.instance.objectNode();
+        model.put("id", id);
+        model.put("object", "model");
+        model.put("created", created);
+        model.put("owned_by", ownedBy);
+        return model;
+    }
+}

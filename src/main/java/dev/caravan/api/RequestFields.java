@@ -1,0 +1,86 @@
+package dev.caravan.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** Field checks shared by the request validators, each naming the field it rejects. */
+final class RequestFields {
+
+    private RequestFields() {
+    }
+
+    static void requireModel(ObjectNode body) {
+        JsonNode model = body.get("model");
+        if (model == null || model.isNull()) {
+            throw ApiException.invalid("You must provide a model parameter.", "model", "missing_required_parameter");
+        }
+        if (!model.isTextual()) {
+            throw ApiException.invalid("Invalid type for 'model': expected a string, but got " + typeName(model)
+                    + " instead.", "model", "invalid_type");
+        }
+        if (model.asText().isBlank()) {
+            throw ApiException.invalid("Invalid 'model': empty string.", "model", "invalid_value");
+        }
+    }
+
+    static void optionalBoolean(ObjectNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value != null && !value.isNull() && !value.isBoolean()) {
+            throw ApiException.invalid("Invalid type for '" + field + "': expected a boolean, but got "
+                    + typeName(value) + " instead.", field, "invalid_type");
+        }
+    }
+
+    static void optionalNumber(ObjectNode body, String field, double min, double max) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return;
+        }
+        if (!value.isNumber()) {
+            throw ApiException.invalid("Invalid type for '" + field + "': expected a number, but got "
+                    + typeName(value) + " instead.", field, "invalid_type");
+        }
+        if (value.asDouble() < min || value.asDouble() > max) {
+            throw ApiException.invalid("Invalid '" + field + "': " + value.asText() + " is not between " + trim(min)
+                    + " and " + trim(max) + ".", field, "invalid_value");
+        }
+    }
+
+    static void optionalInteger(ObjectNode body, String field, long min) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return;
+        }
+        if (!value.isIntegralNumber()) {
+            throw ApiException.invalid("Invalid type for '" + field + "': expected an integer, but got "
+                    + typeName(value) + " instead.", field, "invalid_type");
+        }
+        if (value.asLong() < min) {
+            throw ApiException.invalid("Invalid '" + field + "': integer below minimum value. Expected a value >= "
+                    + min + ", but got " + value.asText() + " instead.", field, "integer_below_min_value");
+        }
+    }
+
+    static String typeName(JsonNode node) {
+        if (node.isTextual()) {
+            return "a string";
+        }
+        if (node.isNumber()) {
+            return "a number";
+        }
+        if (node.isBoolean()) {
+            return "a boolean";
+        }
+        if (node.isArray()) {
+            return "an array";
+        }
+        if (node.isObject()) {
+            return "an object";
+        }
+        return "null";
+    }
+
+    private static String trim(double value) {
+        return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+    }
+}

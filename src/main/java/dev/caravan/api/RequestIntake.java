@@ -1,0 +1,87 @@
+package dev.caravan.api;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.openai.Json;
+import dev.caravan.routing.CallContext;
+import dev.caravan.routing.ModelResolver;
+import dev.caravan.routing.Operation;
+import jakarta.servlet.http.HttpServletResponse;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.MDC;
+import org.springframework.stereotype.Component;
+
+/**
+ * The first step of every model call: request id, JSON parsing, validation, model resolution. It leaves a
+ * {@link CallContext} on the exchange and the endpoint to call in {@link #TARGET_PROPERTY}.
+ */
+@Component
+public class RequestIntake {
+
+    public static final String TARGET_PROPERTY = "caravanTarget";
+    public static final String MDC_KEY = "requestId";
+
+    private final ModelResolver resolver;
+
+    public RequestIntake(ModelResolver resolver) {
+        this.resolver = resolver;
+    }
+
+    public void chat(Exchange exchange) {
+        intake(exchange, Operation.CHAT);
+    }
+
+    public void embeddings(Exchange exchange) {
+        intake(exchange, Operation.EMBEDDINGS);
+    }
+
+    private void intake(Exchange exchange, Operation operation) {
+        Message in = exchange.getIn();
+        String requestId = RequestIds.fromClientOrNew(in.getHeader(RequestIds.HEADER, String.class));
+        MDC.put(MDC_KEY, requestId);
+        exchange.setProperty(RequestIds.HEADER, requestId);
+        HttpServletResponse response = in.getHeader("CamelHttpServletResponse", HttpServletResponse.class);
+        ObjectNode body = parse(in.getBody(InputStream.class));
+        if (operation == Operation.CHAT) {
+            ChatRequestValidator.validate(body);
+        } else {
+            EmbeddingsRequestValidator.validate(body);
+        }
+        CallContext call = new CallContext(requestId, operation, response, body);
+        exchange.setProperty(CallContext.PROPERTY, call);
+        exchange.setProperty(TARGET_PROPERTY, resolver.resolve(call));
+        // nothing the client sent as a header travels further (auth, cookies, hop-by-hop headers)
+        in.removeHeaders("*");
+        in.setBody(null);
+    }
+
+    private static ObjectNode parse(InputStream body) {
+        if (body == null) {
+            throw ApiException.invalid("We could not parse the JSON body of your request: the body is empty. "
+                    + "(HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a "
+                    + "JSON payload.)", null);
+        }
+        JsonNode node;
+        try (body) {
+            node = Json.read(body);
+        } catch (JsonProcessingException e) {
+            throw ApiException.invalid("We could not parse the JSON body of your request. (HINT: This likely means "
+                    + "you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was "
+                    + "sent was not valid JSON.)", null);
+        } catch (IOException e) {
+            throw ApiException.invalid("The request body could not be read.", null);
+        }
+        if (node == null || node.isMissingNode()) {
+            throw ApiException.invalid("We could not parse the JSON body of your request: the body is empty.", null);
+        }
+        if (!node.isObject()) {
+            throw ApiException.invalid("Invalid body: expected a JSON object.", null);
+        }
+        return (ObjectNode) node;
+    }
+}

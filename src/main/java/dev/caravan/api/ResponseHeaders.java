@@ -1,0 +1,46 @@
+package dev.caravan.api;
+
+import java.util.List;
+
+import dev.caravan.routing.Attempt;
+import dev.caravan.routing.CallContext;
+
+/** Caravan's own response headers: who answered and how many providers were tried. */
+public final class ResponseHeaders {
+
+    public static final String PROVIDER = "x-caravan-provider";
+    public static final String MODEL = "x-caravan-model";
+    public static final String ATTEMPTS = "x-caravan-attempts";
+    public static final String PROFILE = "x-caravan-profile";
+
+    private ResponseHeaders() {
+    }
+
+    /** Calls {@code header} for each header to set; providers that were skipped unconfigured do not count. */
+    public static void forEach(CallContext call, HeaderSink header) {
+        header.set(RequestIds.HEADER, call.requestId());
+        if (call.provider() != null) {
+            header.set(PROVIDER, call.provider());
+            header.set(MODEL, call.model());
+        }
+        if (call.profile() != null) {
+            header.set(PROFILE, call.profile());
+        }
+        header.set(ATTEMPTS, Integer.toString(attemptsMade(call.attempts())));
+    }
+
+    static int attemptsMade(List<Attempt> attempts) {
+        int made = 0;
+        for (Attempt attempt : attempts) {
+            if (attempt.failure() != dev.caravan.provider.FailureKind.UNAVAILABLE) {
+                made++;
+            }
+        }
+        return made;
+    }
+
+    @FunctionalInterface
+    public interface HeaderSink {
+        void set(String name, String value);
+    }
+}

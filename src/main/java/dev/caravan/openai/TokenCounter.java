@@ -1,0 +1,42 @@
+package dev.caravan.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingType;
+
+/**
+ * Counts tokens with a real BPE tokenizer (o200k, the encoding of current OpenAI models), for answers that
+ * carry no usage. Message framing follows OpenAI's published rule: 3 tokens a message, 3 to prime the reply.
+ */
+public final class TokenCounter {
+
+    private static final Encoding ENCODING = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
+
+    private TokenCounter() {
+    }
+
+    public static int count(String text) {
+        return text == null || text.isEmpty() ? 0 : ENCODING.countTokensOrdinary(text);
+    }
+
+    /** Prompt tokens of a chat request's {@code messages}; only text parts are counted. */
+    public static int countMessages(JsonNode messages) {
+        int tokens = 3;
+        for (JsonNode message : messages) {
+            tokens += 3 + count(message.path("role").asText());
+            JsonNode content = message.get("content");
+            if (content != null && content.isTextual()) {
+                tokens += count(content.asText());
+            } else if (content != null && content.isArray()) {
+                for (JsonNode part : content) {
+                    tokens += count(part.path("text").asText(""));
+                }
+            }
+            if (message.hasNonNull("name")) {
+                tokens += 1 + count(message.get("name").asText());
+            }
+        }
+        return tokens;
+    }
+}

@@ -1,0 +1,15 @@
+package dev.caravan.provider;
+
+/** Why a provider attempt failed technically; decides the status the client sees when every provider fails. */
+public enum FailureKind {
+    /** Not configured (no key), or its route is missing. */
+    UNAVAILABLE,
+    /** Connection refused, reset, DNS failure. */
+    CONNECTION,
+    /** No answer within the provider's timeout. */
+    TIMEOUT,
+    /** 429 from the provider. */
+    RATE_LIMITED,
+    /** 5xx from the provider, or an error event before the first chunk. */
+    SERVER_ERROR
+}

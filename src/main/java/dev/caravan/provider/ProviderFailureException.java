@@ -1,0 +1,25 @@
+package dev.caravan.provider;
+
+/**
+ * A technical failure of one provider (5xx, 429, timeout, broken connection, not configured). It is what
+ * the failover EIP reacts to. The message is safe to log: a status and a short reason, never a body or key.
+ */
+public class ProviderFailureException extends Exception {
+
+    private final FailureKind kind;
+    private final int status;
+
+    public ProviderFailureException(FailureKind kind, int status, String message) {
+        super(message, null, false, false);
+        this.kind = kind;
+        this.status = status;
+    }
+
+    public FailureKind kind() {
+        return kind;
+    }
+
+    public int status() {
+        return status;
+    }
+}

@@ -1,0 +1,112 @@
+package dev.caravan.provider;
+
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
+
+import dev.caravan.routing.Attempt;
+import dev.caravan.routing.CallContext;
+import dev.caravan.routing.RouteCatalog;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.AsyncProducer;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.direct.DirectConsumerNotAvailableException;
+import org.apache.camel.support.DefaultAsyncProducer;
+import org.apache.camel.support.service.ServiceHelper;
+import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Sends one attempt to a provider's adapter route and records how it went. */
+class ProviderProducer extends DefaultAsyncProducer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProviderProducer.class);
+
+    private final ProviderEndpoint endpoint;
+    private final RouteCatalog catalog;
+    private AsyncProducer route;
+
+    ProviderProducer(ProviderEndpoint endpoint, RouteCatalog catalog) {
+        super(endpoint);
+        this.endpoint = endpoint;
+        this.catalog = catalog;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        route = getEndpoint().getCamelContext()
+                .getEndpoint("direct:" + RouteCatalog.PROVIDER_ROUTE_PREFIX + endpoint.getName())
+                .createAsyncProducer();
+        ServiceHelper.startService(route);
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        ServiceHelper.stopService(route);
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        CallContext call = CallContext.of(exchange);
+        String name = endpoint.getName();
+        ProviderInfo info = catalog.provider(name);
+        String model = endpoint.getModel();
+        if (model == null && call != null) {
+            model = call.rawModel();
+        }
+        if (model == null && info != null) {
+            model = info.model();
+        }
+        if (info == null || !info.offered()) {
+            fail(exchange, call, name, model,
+                    new ProviderFailureException(FailureKind.UNAVAILABLE, 0, "provider is not configured"));
+            callback.done(true);
+            return true;
+        }
+        String upstreamModel = model;
+        exchange.setProperty(ProviderTarget.PROPERTY, new ProviderTarget(name, upstreamModel));
+        return route.process(exchange, doneSync -> {
+            Exception failure = exchange.getException();
+            if (failure != null) {
+                fail(exchange, call, name, upstreamModel, failure);
+            } else if (call != null) {
+                int status = exchange.getMessage().getBody() instanceof ProviderResult.Rejected rejected
+                        ? rejected.error().status() : 200;
+                call.recordAttempt(new Attempt(name, upstreamModel, null, status));
+            }
+            callback.done(doneSync);
+        });
+    }
+
+    private void fail(Exchange exchange, CallContext call, String name, String model, Exception failure) {
+        FailureKind kind = classify(failure);
+        int status = failure instanceof ProviderFailureException pfe ? pfe.status() : 0;
+        if (call != null) {
+            call.recordAttempt(new Attempt(name, model, kind, status));
+        }
+        // the exception class and a short reason only: upstream bodies may echo request content
+        if (kind == FailureKind.UNAVAILABLE) {
+            LOG.debug("provider {} skipped: not configured", name);
+        } else {
+            LOG.warn("provider {} model {} failed: {} ({}: {})", name, model, kind, failure.getClass().getSimpleName(),
+                    failure.getMessage());
+        }
+        exchange.setException(failure instanceof ProviderFailureException ? failure
+                : new ProviderFailureException(kind, status, kind.name().toLowerCase() + ": " + failure.getMessage()));
+    }
+
+    static FailureKind classify(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ProviderFailureException pfe) {
+                return pfe.kind();
+            }
+            if (t instanceof SocketTimeoutException || t instanceof ConnectionRequestTimeoutException
+                    || t instanceof InterruptedIOException && !(t instanceof java.net.ConnectException)) {
+                return FailureKind.TIMEOUT;
+            }
+            if (t instanceof DirectConsumerNotAvailableException) {
+                return FailureKind.UNAVAILABLE;
+            }
+        }
+        return FailureKind.CONNECTION;
+    }
+}

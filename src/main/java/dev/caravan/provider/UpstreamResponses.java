@@ -1,0 +1,80 @@
+package dev.caravan.provider;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.caravan.openai.Json;
+import dev.caravan.openai.OpenAiError;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/** Reading a provider's HTTP answer, shared by the adapters: bodies, content types and the failover rule. */
+public final class UpstreamResponses {
+
+    /** Error bodies are small; a larger one is cut here rather than held in memory. */
+    private static final int MAX_ERROR_BYTES = 64 * 1024;
+
+    /** Things that look like API keys, in case a provider echoes one in an error message. */
+    private static final Pattern KEY_LIKE = Pattern.compile(
+            "\\b(sk|gsk|xai|sk-ant|sk-or|AIza)[-_A-Za-z0-9*]{8,}|\\b[A-Za-z0-9]{32,}\\b");
+
+    private UpstreamResponses() {
+    }
+
+    public static boolean isEventStream(Message message) {
+        String type = message.getHeader(Exchange.CONTENT_TYPE, String.class);
+        return type != null && type.toLowerCase().startsWith("text/event-stream");
+    }
+
+    public static byte[] readAll(InputStream body) throws IOException {
+        if (body == null) {
+            return new byte[0];
+        }
+        try (body) {
+            return body.readAllBytes();
+        }
+    }
+
+    public static byte[] readCapped(InputStream body) throws IOException {
+        if (body == null) {
+            return new byte[0];
+        }
+        try (body) {
+            byte[] bytes = body.readNBytes(MAX_ERROR_BYTES);
+            return Arrays.copyOf(bytes, bytes.length);
+        }
+    }
+
+    /**
+     * The failover rule for a non-2xx answer: a technical failure (408, 429, 5xx and the like) is thrown so the
+     * next provider is tried; a business error (400, 401, 403, 404, 413, 422...) goes back to the client.
+     */
+    public static ProviderResult errorResult(String provider, int status, byte[] body) throws ProviderFailureException {
+        if (status == 429) {
+            throw new ProviderFailureException(FailureKind.RATE_LIMITED, status, "rate limited by " + provider);
+        }
+        if (status == 408 || status == 504) {
+            throw new ProviderFailureException(FailureKind.TIMEOUT, status, provider + " timed out (" + status + ")");
+        }
+        if (status >= 500 || status < 400) {
+            throw new ProviderFailureException(FailureKind.SERVER_ERROR, status, provider + " answered " + status);
+        }
+        JsonNode json = null;
+        try {
+            json = body.length == 0 ? null : Json.read(body);
+        } catch (IOException notJson) {
+            // keep json null: a generic message is used
+        }
+        OpenAiError error = OpenAiError.fromProvider(status, json, "the provider rejected the request (" + status + ")");
+        return new ProviderResult.Rejected(redacted(error));
+    }
+
+    /** Drops anything key-like from a provider's error message before a client sees it. */
+    public static OpenAiError redacted(OpenAiError error) {
+        String message = error.message() == null ? "" : KEY_LIKE.matcher(error.message()).replaceAll("[redacted]");
+        return new OpenAiError(error.status(), message, error.type(), error.param(), error.code());
+    }
+}

@@ -1,0 +1,93 @@
+package dev.caravan.provider.openai;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.caravan.openai.Json;
+import dev.caravan.openai.OpenAiError;
+import dev.caravan.openai.SseEvent;
+import dev.caravan.openai.SseEventReader;
+import dev.caravan.openai.Usage;
+import dev.caravan.provider.ChunkStream;
+import dev.caravan.provider.StreamChunk;
+import dev.caravan.provider.UpstreamStreamException;
+import org.apache.hc.core5.http.io.EofSensorInputStream;
+
+/**
+ * An OpenAI-compatible provider's SSE stream, passed on chunk by chunk with the provider's own bytes. Only
+ * chunks that mention usage or an error are parsed.
+ */
+final class OpenAiChunkStream implements ChunkStream {
+
+    private final InputStream upstream;
+    private final SseEventReader reader;
+    private StreamChunk pushedBack;
+
+    OpenAiChunkStream(InputStream upstream) {
+        this.upstream = upstream;
+        this.reader = new SseEventReader(upstream);
+    }
+
+    /** Reads the first chunk now (so an early error can still fail over) and keeps it for {@link #next()}. */
+    StreamChunk peek() throws IOException {
+        if (pushedBack == null) {
+            pushedBack = next();
+        }
+        return pushedBack;
+    }
+
+    @Override
+    public StreamChunk next() throws IOException {
+        if (pushedBack != null) {
+            StreamChunk chunk = pushedBack;
+            pushedBack = null;
+            return chunk;
+        }
+        SseEvent event;
+        while ((event = reader.next()) != null) {
+            String data = event.data();
+            if (data.isBlank()) {
+                continue;
+            }
+            if ("[DONE]".equals(data.strip())) {
+                return null;
+            }
+            boolean mentionsError = data.contains("\"error\"") || "error".equals(event.event());
+            if (!mentionsError && !data.contains("\"usage\"")) {
+                return new StreamChunk(data.getBytes(StandardCharsets.UTF_8), null, true);
+            }
+            JsonNode node = Json.read(data.getBytes(StandardCharsets.UTF_8));
+            if (mentionsError && node.has("error") && !node.has("choices")) {
+                throw new UpstreamStreamException(OpenAiError.fromProvider(502, node, "the provider ended the stream with an error"));
+            }
+            JsonNode choices = node.get("choices");
+            boolean hasChoices = choices != null && choices.isArray() && !choices.isEmpty();
+            return new StreamChunk(data.getBytes(StandardCharsets.UTF_8), Usage.fromJson(node.get("usage")), hasChoices);
+        }
+        return null;
+    }
+
+    @Override
+    public void abort() {
+        if (upstream instanceof EofSensorInputStream eof) {
+            try {
+                eof.abort();
+                return;
+            } catch (IOException ignored) {
+                // fall through to close
+            }
+        }
+        try {
+            upstream.close();
+        } catch (IOException ignored) {
+            // nothing more to do with a stream we are dropping
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        upstream.close();
+    }
+}

@@ -1,0 +1,98 @@
+package dev.caravan.provider.openai;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.openai.Json;
+import dev.caravan.openai.OpenAiError;
+import dev.caravan.openai.Usage;
+import dev.caravan.provider.FailureKind;
+import dev.caravan.provider.ProviderFailureException;
+import dev.caravan.provider.ProviderResult;
+import dev.caravan.provider.ProviderTarget;
+import dev.caravan.provider.UpstreamStreamException;
+import dev.caravan.provider.UpstreamResponses;
+import dev.caravan.routing.CallContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.springframework.stereotype.Component;
+
+/**
+ * The two steps around the HTTP call of the {@code openai-compatible} route template: the client's request
+ * goes upstream unchanged except for the model name (and usage reporting switched on for streams, so that
+ * every stream can be metered), and the provider's answer comes back as a {@link ProviderResult}.
+ */
+@Component("openAiCompatible")
+public class OpenAiCompatibleAdapter {
+
+    /** Builds the upstream request in the message: body, path and content headers (auth is set by the route). */
+    public void toUpstream(Exchange exchange) {
+        CallContext call = CallContext.of(exchange);
+        ProviderTarget target = ProviderTarget.of(exchange);
+        ObjectNode body = call.body().deepCopy();
+        if (target.model() != null && !target.model().isEmpty()) {
+            body.put("model", target.model());
+        }
+        if (call.stream()) {
+            JsonNode options = body.get("stream_options");
+            ObjectNode streamOptions = options instanceof ObjectNode o ? o : body.putObject("stream_options");
+            streamOptions.put("include_usage", true);
+            body.set("stream_options", streamOptions);
+        }
+        Message message = exchange.getMessage();
+        message.setBody(Json.bytes(body));
+        message.setHeader(Exchange.HTTP_PATH, call.operation().path());
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        message.setHeader("Accept", call.stream() ? "text/event-stream" : "application/json");
+        if (call.stream()) {
+            // compression would hold events back in the encoder's buffer
+            message.setHeader("Accept-Encoding", "identity");
+        }
+    }
+
+    /** Turns the provider's HTTP answer into a result; throws on technical failures so failover moves on. */
+    public ProviderResult fromUpstream(Exchange exchange) throws IOException, ProviderFailureException {
+        CallContext call = CallContext.of(exchange);
+        ProviderTarget target = ProviderTarget.of(exchange);
+        Message message = exchange.getMessage();
+        int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        InputStream body = message.getBody(InputStream.class);
+        if (status < 200 || status >= 300) {
+            byte[] bytes = UpstreamResponses.readCapped(body);
+            return UpstreamResponses.errorResult(target.provider(), status, bytes);
+        }
+        if (call.stream() && UpstreamResponses.isEventStream(message)) {
+            OpenAiChunkStream chunks = new OpenAiChunkStream(body);
+            try {
+                chunks.peek();
+            } catch (UpstreamStreamException e) {
+                chunks.abort();
+                throw new ProviderFailureException(FailureKind.SERVER_ERROR, 200,
+                        "stream began with an error: " + e.error().type());
+            } catch (IOException e) {
+                chunks.abort();
+                throw e;
+            }
+            return new ProviderResult.Streaming(chunks);
+        }
+        byte[] bytes = UpstreamResponses.readAll(body);
+        JsonNode json;
+        try {
+            json = Json.read(bytes);
+        } catch (IOException e) {
+            throw new ProviderFailureException(FailureKind.SERVER_ERROR, status, "provider sent a body that is not JSON");
+        }
+        if (json.has("error") && !json.has("choices") && !json.has("data")) {
+            // some providers answer 200 with an error object
+            return new ProviderResult.Rejected(OpenAiError.fromProvider(502, json, "provider error"));
+        }
+        Usage usage = Usage.fromJson(json.get("usage"));
+        if (call.stream()) {
+            // asked to stream, the provider answered in one piece: replay it as a one-chunk stream
+            return new ProviderResult.Streaming(CompletionAsStream.of((ObjectNode) json, usage));
+        }
+        return new ProviderResult.Completed(bytes, usage);
+    }
+}

@@ -1,0 +1,124 @@
+package dev.caravan.routing;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.servlet.http.HttpServletResponse;
+import org.apache.camel.Exchange;
+
+/**
+ * The state of one client request as it crosses the routes: what was asked, where it went, who answered.
+ * It lives in one exchange property and is shared by reference, so what a provider attempt records survives
+ * the exchange copies the failover EIP makes.
+ */
+public final class CallContext {
+
+    public static final String PROPERTY = "caravan.call";
+
+    private final String requestId;
+    private final Operation operation;
+    private final long startNanos = System.nanoTime();
+    private final HttpServletResponse response;
+    private final ObjectNode body;
+    private final String requestedModel;
+    private final boolean stream;
+    private final boolean includeUsage;
+    private final List<Attempt> attempts = Collections.synchronizedList(new ArrayList<>(2));
+
+    private String profile;
+    private String rawModel;
+    private volatile String provider;
+    private volatile String model;
+
+    public CallContext(String requestId, Operation operation, HttpServletResponse response, ObjectNode body) {
+        this.requestId = requestId;
+        this.operation = operation;
+        this.response = response;
+        this.body = body;
+        this.requestedModel = body.path("model").asText();
+        this.stream = operation == Operation.CHAT && body.path("stream").asBoolean(false);
+        this.includeUsage = body.path("stream_options").path("include_usage").asBoolean(false);
+    }
+
+    public static CallContext of(Exchange exchange) {
+        return exchange.getProperty(PROPERTY, CallContext.class);
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    public Operation operation() {
+        return operation;
+    }
+
+    public long startNanos() {
+        return startNanos;
+    }
+
+    /** The client's HTTP response, for writing a stream event by event. */
+    public HttpServletResponse response() {
+        return response;
+    }
+
+    /** The client's request body, exactly as sent. Adapters copy it; they never change it. */
+    public ObjectNode body() {
+        return body;
+    }
+
+    public String requestedModel() {
+        return requestedModel;
+    }
+
+    public boolean stream() {
+        return stream;
+    }
+
+    /** Whether a streaming client asked for the final usage chunk ({@code stream_options.include_usage}). */
+    public boolean includeUsage() {
+        return includeUsage;
+    }
+
+    public String profile() {
+        return profile;
+    }
+
+    public void profile(String profile) {
+        this.profile = profile;
+    }
+
+    /** The upstream model of a raw {@code provider/model} id; null for profiles. */
+    public String rawModel() {
+        return rawModel;
+    }
+
+    public void rawModel(String rawModel) {
+        this.rawModel = rawModel;
+    }
+
+    public void recordAttempt(Attempt attempt) {
+        attempts.add(attempt);
+        if (!attempt.failed()) {
+            this.provider = attempt.provider();
+            this.model = attempt.model();
+        }
+    }
+
+    public List<Attempt> attempts() {
+        synchronized (attempts) {
+            return List.copyOf(attempts);
+        }
+    }
+
+    /** The provider that answered; null when none did. */
+    public String provider() {
+        return provider;
+    }
+
+    /** The upstream model that answered; null when none did. */
+    public String model() {
+        return model;
+    }
+}

@@ -1,0 +1,13 @@
+package dev.caravan.routing;
+
+import java.util.List;
+
+/**
+ * A model profile as its YAML route declares it.
+ *
+ * @param name        the name clients send as {@code model}; its route id is {@code profile-<name>}
+ * @param description the route's description, shown to operators
+ * @param providers   the providers its steps name, in order ({@code provider:<name>} endpoints)
+ */
+public record ProfileInfo(String name, String description, List<String> providers) {
+}

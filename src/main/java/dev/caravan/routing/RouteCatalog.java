@@ -1,0 +1,174 @@
+package dev.caravan.routing;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.caravan.provider.ProviderInfo;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.ProcessorDefinition;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.model.SendDefinition;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.EventNotifierSupport;
+import org.apache.camel.support.service.ServiceHelper;
+import org.springframework.stereotype.Component;
+
+/**
+ * What the YAML routes declare right now: the profiles ({@code profile-*} routes) and the provider
+ * instances ({@code provider-*} routes made from adapter templates). It is read from the running Camel
+ * model, so a route reload changes it without anything else to update; the snapshot is rebuilt after any
+ * route is added or removed.
+ */
+@Component
+public class RouteCatalog {
+
+    public static final String PROFILE_ROUTE_PREFIX = "profile-";
+    public static final String PROVIDER_ROUTE_PREFIX = "provider-";
+
+    private final CamelContext camelContext;
+    private volatile Snapshot snapshot;
+
+    public RouteCatalog(CamelContext camelContext) {
+        this.camelContext = camelContext;
+        EventNotifierSupport invalidator = new EventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                snapshot = null;
+            }
+
+            @Override
+            public boolean isEnabled(CamelEvent event) {
+                return event instanceof CamelEvent.RouteAddedEvent || event instanceof CamelEvent.RouteRemovedEvent
+                        || event instanceof CamelEvent.RouteReloadedEvent;
+            }
+        };
+        camelContext.getManagementStrategy().addEventNotifier(invalidator);
+        ServiceHelper.startService(invalidator);
+    }
+
+    public ProfileInfo profile(String name) {
+        return snapshot().profiles().get(name);
+    }
+
+    public ProviderInfo provider(String name) {
+        return snapshot().providers().get(name);
+    }
+
+    public Collection<ProfileInfo> profiles() {
+        return snapshot().profiles().values();
+    }
+
+    public Collection<ProviderInfo> providers() {
+        return snapshot().providers().values();
+    }
+
+    /** A profile is reachable when at least one provider it names is offered. */
+    public boolean isReachable(ProfileInfo profile) {
+        for (String name : profile.providers()) {
+            ProviderInfo provider = provider(name);
+            if (provider != null && provider.offered()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Snapshot snapshot() {
+        Snapshot current = snapshot;
+        if (current == null) {
+            current = build();
+            snapshot = current;
+        }
+        return current;
+    }
+
+    private Snapshot build() {
+        Model model = camelContext.getCamelContextExtension().getContextPlugin(Model.class);
+        Map<String, ProfileInfo> profiles = new LinkedHashMap<>();
+        Map<String, ProviderInfo> providers = new LinkedHashMap<>();
+        for (Route route : camelContext.getRoutes()) {
+            String id = route.getRouteId();
+            RouteDefinition definition = model.getRouteDefinition(id);
+            if (definition == null) {
+                continue;
+            }
+            if (id.startsWith(PROFILE_ROUTE_PREFIX)) {
+                String name = id.substring(PROFILE_ROUTE_PREFIX.length());
+                profiles.put(name, new ProfileInfo(name, route.getDescription(), providersNamedIn(definition)));
+            } else if (id.startsWith(PROVIDER_ROUTE_PREFIX) && definition.isCreatedFromTemplate()) {
+                ProviderInfo info = providerFrom(id.substring(PROVIDER_ROUTE_PREFIX.length()), definition);
+                providers.put(info.name(), info);
+            }
+        }
+        return new Snapshot(Collections.unmodifiableMap(profiles), Collections.unmodifiableMap(providers));
+    }
+
+    private ProviderInfo providerFrom(String routeName, RouteDefinition definition) {
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        if (definition.getTemplateDefaultParameters() != null) {
+            parameters.putAll(definition.getTemplateDefaultParameters());
+        }
+        if (definition.getTemplateParameters() != null) {
+            parameters.putAll(definition.getTemplateParameters());
+        }
+        String name = text(parameters.getOrDefault("name", routeName));
+        boolean enabled = !"false".equalsIgnoreCase(text(parameters.get("enabled")));
+        // a template that takes an API key offers the provider only when the key is set
+        boolean hasKey = !parameters.containsKey("apiKey") || !text(parameters.get("apiKey")).isBlank();
+        String defaultModel = text(parameters.get("model"));
+        List<String> models = new ArrayList<>();
+        for (String m : text(parameters.get("models")).split(",")) {
+            if (!m.isBlank()) {
+                models.add(m.trim());
+            }
+        }
+        if (!defaultModel.isBlank() && !models.contains(defaultModel)) {
+            models.add(0, defaultModel);
+        }
+        return new ProviderInfo(name, templateIdOf(definition), enabled && hasKey, defaultModel, List.copyOf(models));
+    }
+
+    private String templateIdOf(RouteDefinition definition) {
+        Route route = camelContext.getRoute(definition.getRouteId());
+        Object template = route == null ? null : route.getProperties().get(Route.TEMPLATE_PROPERTY);
+        return template != null ? template.toString() : "";
+    }
+
+    private String text(Object value) {
+        if (value == null) {
+            return "";
+        }
+        return camelContext.resolvePropertyPlaceholders(value.toString()).trim();
+    }
+
+    private static List<String> providersNamedIn(RouteDefinition definition) {
+        Set<String> names = new LinkedHashSet<>();
+        collect(definition.getOutputs(), names);
+        return List.copyOf(names);
+    }
+
+    private static void collect(List<ProcessorDefinition<?>> outputs, Set<String> names) {
+        for (ProcessorDefinition<?> output : outputs) {
+            if (output instanceof SendDefinition<?> send) {
+                String uri = send.getEndpointUri();
+                if (uri != null && uri.startsWith("provider:")) {
+                    String rest = uri.substring("provider:".length());
+                    int query = rest.indexOf('?');
+                    names.add(query < 0 ? rest : rest.substring(0, query));
+                }
+            }
+            collect(output.getOutputs(), names);
+        }
+    }
+
+    private record Snapshot(Map<String, ProfileInfo> profiles, Map<String, ProviderInfo> providers) {
+    }
+}

@@ -1,0 +1,123 @@
+package dev.caravan.support;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.caravan.CaravanApplication;
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+/**
+ * Starts the real gateway (all of routes/ plus the test's stub providers and profiles) on a random port, with
+ * a WireMock upstream that speaks the providers' wire format. The Spring context, and so Camel, is shared by
+ * every test class that extends this one.
+ */
+@CamelSpringBootTest
+@SpringBootTest(classes = CaravanApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class GatewayTestSupport {
+
+    protected static final ObjectMapper JSON = new ObjectMapper();
+    protected static final WireMockServer STUB = new WireMockServer(options().dynamicPort());
+    /** A watched routes folder of the tests' own, so reload tests never touch routes/. */
+    protected static final Path TEST_ROUTES;
+    protected static final LiveStub LIVE = new LiveStub();
+    private static final int CLOSED_PORT;
+
+    static {
+        STUB.start();
+        try {
+            TEST_ROUTES = Files.createTempDirectory("caravan-test-routes");
+            for (var resource : new PathMatchingResourcePatternResolver().getResources("classpath:test-routes/*.yaml")) {
+                try (InputStream in = resource.getInputStream()) {
+                    Files.copy(in, TEST_ROUTES.resolve(resource.getFilename()));
+                }
+            }
+            try (ServerSocket socket = new ServerSocket(0)) {
+                CLOSED_PORT = socket.getLocalPort();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @DynamicPropertySource
+    static void gatewayProperties(DynamicPropertyRegistry registry) {
+        registry.add("stub.url", STUB::baseUrl);
+        registry.add("stub.live-url", LIVE::baseUrl);
+        registry.add("stub.closed-port", () -> CLOSED_PORT);
+        registry.add("camel.main.routes-include-pattern",
+                () -> "file:routes/**/*.yaml,file:" + TEST_ROUTES + "/**/*.yaml");
+        registry.add("camel.main.routes-reload-directory", TEST_ROUTES::toString);
+    }
+
+    @LocalServerPort
+    protected int port;
+
+    protected final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeEach
+    void resetStub() {
+        STUB.resetAll();
+    }
+
+    protected String baseUrl() {
+        return "http://localhost:" + port;
+    }
+
+    protected HttpResponse<String> post(String path, String body) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    protected HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).GET().build());
+    }
+
+    protected HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    protected static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The OpenAI error object of an error response, checking its shape on the way. */
+    protected static JsonNode error(HttpResponse<String> response) {
+        JsonNode error = json(response.body()).get("error");
+        if (error == null || !error.has("message") || !error.has("type") || !error.has("param") || !error.has("code")) {
+            throw new AssertionError("not an OpenAI-shaped error: " + response.body());
+        }
+        return error;
+    }
+}

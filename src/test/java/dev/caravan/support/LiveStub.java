@@ -1,0 +1,67 @@
+package dev.caravan.support;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * A hand-driven upstream for what WireMock cannot do: a test's handler writes and flushes each SSE event
+ * itself, can wait between events for the test to look at what the gateway already passed on, and can
+ * break the connection in the middle of a stream.
+ */
+public final class LiveStub {
+
+    @FunctionalInterface
+    public interface Handler {
+        void handle(HttpExchange exchange) throws Exception;
+    }
+
+    private HttpServer server;
+    private volatile Handler handler = exchange -> exchange.sendResponseHeaders(404, -1);
+
+    public synchronized String baseUrl() {
+        if (server == null) {
+            try {
+                server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            server.setExecutor(Executors.newCachedThreadPool());
+            server.createContext("/", exchange -> {
+                try {
+                    exchange.getRequestBody().readAllBytes();
+                    handler.handle(exchange);
+                } catch (Exception e) {
+                    // the test decided to break the connection
+                } finally {
+                    exchange.close();
+                }
+            });
+            server.start();
+        }
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    public void handle(Handler handler) {
+        this.handler = handler;
+    }
+
+    /** Starts a 200 text/event-stream response of unknown length. */
+    public static OutputStream startEventStream(HttpExchange exchange) throws IOException {
+        exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        return exchange.getResponseBody();
+    }
+
+    /** Writes one {@code data:} event and flushes it onto the wire. */
+    public static void event(OutputStream out, String data) throws IOException {
+        out.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+}
