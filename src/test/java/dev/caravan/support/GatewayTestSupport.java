@@ -67,6 +67,7 @@ public abstract class GatewayTestSupport {
         registry.add("camel.main.routes-include-pattern",
                 () -> "file:routes/**/*.yaml,file:" + TEST_ROUTES + "/**/*.yaml");
         registry.add("camel.main.routes-reload-directory", TEST_ROUTES::toString);
+        registry.add("caravan.http.max-request-size", () -> "256KB");
     }
 
     @LocalServerPort
@@ -83,7 +84,7 @@ public abstract class GatewayTestSupport {
         return "http://localhost:" + port;
     }
 
-    protected HttpResponse<String> post(String path, String body) {
+    protected HttpResponse<String> postJson(String path, String body) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());

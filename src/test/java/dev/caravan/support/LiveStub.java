@@ -34,14 +34,15 @@ public final class LiveStub {
             }
             server.setExecutor(Executors.newCachedThreadPool());
             server.createContext("/", exchange -> {
+                exchange.getRequestBody().readAllBytes();
                 try {
-                    exchange.getRequestBody().readAllBytes();
                     handler.handle(exchange);
                 } catch (Exception e) {
-                    // the test decided to break the connection
-                } finally {
-                    exchange.close();
+                    // the handler broke off: an IOException makes the server drop the connection without ending
+                    // the chunked body, as a crashed upstream would
+                    throw new IOException("stub dropped the connection", e);
                 }
+                exchange.close();
             });
             server.start();
         }

@@ -12,6 +12,7 @@ import dev.caravan.openai.SseEventReader;
 import dev.caravan.openai.Usage;
 import dev.caravan.provider.ChunkStream;
 import dev.caravan.provider.StreamChunk;
+import dev.caravan.provider.UpstreamResponses;
 import dev.caravan.provider.UpstreamStreamException;
 import org.apache.hc.core5.http.io.EofSensorInputStream;
 
@@ -24,6 +25,7 @@ final class OpenAiChunkStream implements ChunkStream {
     private final InputStream upstream;
     private final SseEventReader reader;
     private StreamChunk pushedBack;
+    private boolean finished;
 
     OpenAiChunkStream(InputStream upstream) {
         this.upstream = upstream;
@@ -55,16 +57,27 @@ final class OpenAiChunkStream implements ChunkStream {
                 return null;
             }
             boolean mentionsError = data.contains("\"error\"") || "error".equals(event.event());
-            if (!mentionsError && !data.contains("\"usage\"")) {
+            boolean mayFinish = data.contains("\"finish_reason\"") && !data.contains("\"finish_reason\":null");
+            if (!mentionsError && !mayFinish && !data.contains("\"usage\"")) {
                 return new StreamChunk(data.getBytes(StandardCharsets.UTF_8), null, true);
             }
             JsonNode node = Json.read(data.getBytes(StandardCharsets.UTF_8));
             if (mentionsError && node.has("error") && !node.has("choices")) {
-                throw new UpstreamStreamException(OpenAiError.fromProvider(502, node, "the provider ended the stream with an error"));
+                throw new UpstreamStreamException(UpstreamResponses.redacted(
+                        OpenAiError.fromProvider(502, node, "the provider ended the stream with an error")));
             }
             JsonNode choices = node.get("choices");
             boolean hasChoices = choices != null && choices.isArray() && !choices.isEmpty();
+            if (hasChoices) {
+                for (JsonNode choice : choices) {
+                    finished |= choice.hasNonNull("finish_reason");
+                }
+            }
             return new StreamChunk(data.getBytes(StandardCharsets.UTF_8), Usage.fromJson(node.get("usage")), hasChoices);
+        }
+        if (!finished) {
+            // the connection ended cleanly but the answer did not: neither [DONE] nor a finish_reason came
+            throw new IOException("stream ended before the answer was finished");
         }
         return null;
     }
