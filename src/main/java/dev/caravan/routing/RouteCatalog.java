@@ -102,7 +102,9 @@ public class RouteCatalog {
             }
             if (id.startsWith(PROFILE_ROUTE_PREFIX)) {
                 String name = id.substring(PROFILE_ROUTE_PREFIX.length());
-                profiles.put(name, new ProfileInfo(name, route.getDescription(), providersNamedIn(definition)));
+                List<ProfileInfo.Step> steps = stepsOf(definition);
+                profiles.put(name, new ProfileInfo(name, route.getDescription(),
+                        steps.stream().map(ProfileInfo.Step::provider).distinct().toList(), steps));
             } else if (id.startsWith(PROVIDER_ROUTE_PREFIX) && definition.isCreatedFromTemplate()) {
                 ProviderInfo info = providerFrom(id.substring(PROVIDER_ROUTE_PREFIX.length()), definition);
                 providers.put(info.name(), info);
@@ -149,24 +151,36 @@ public class RouteCatalog {
         return camelContext.resolvePropertyPlaceholders(value.toString()).trim();
     }
 
-    private static List<String> providersNamedIn(RouteDefinition definition) {
-        Set<String> names = new LinkedHashSet<>();
-        collect(definition.getOutputs(), names);
-        return List.copyOf(names);
+    private static List<ProfileInfo.Step> stepsOf(RouteDefinition definition) {
+        Set<ProfileInfo.Step> steps = new LinkedHashSet<>();
+        collect(definition.getOutputs(), steps);
+        return List.copyOf(steps);
     }
 
-    private static void collect(List<ProcessorDefinition<?>> outputs, Set<String> names) {
+    private static void collect(List<ProcessorDefinition<?>> outputs, Set<ProfileInfo.Step> steps) {
         for (ProcessorDefinition<?> output : outputs) {
             if (output instanceof SendDefinition<?> send) {
                 String uri = send.getEndpointUri();
                 if (uri != null && uri.startsWith("provider:")) {
-                    String rest = uri.substring("provider:".length());
-                    int query = rest.indexOf('?');
-                    names.add(query < 0 ? rest : rest.substring(0, query));
+                    steps.add(step(uri.substring("provider:".length())));
                 }
             }
-            collect(output.getOutputs(), names);
+            collect(output.getOutputs(), steps);
         }
+    }
+
+    private static ProfileInfo.Step step(String rest) {
+        int query = rest.indexOf('?');
+        String name = query < 0 ? rest : rest.substring(0, query);
+        String model = null;
+        if (query >= 0) {
+            for (String parameter : rest.substring(query + 1).split("&")) {
+                if (parameter.startsWith("model=")) {
+                    model = java.net.URLDecoder.decode(parameter.substring(6), java.nio.charset.StandardCharsets.UTF_8);
+                }
+            }
+        }
+        return new ProfileInfo.Step(name, model);
     }
 
     private record Snapshot(Map<String, ProfileInfo> profiles, Map<String, ProviderInfo> providers) {

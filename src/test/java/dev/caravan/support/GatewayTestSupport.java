@@ -40,6 +40,8 @@ public abstract class GatewayTestSupport {
     /** A watched routes folder of the tests' own, so reload tests never touch routes/. */
     protected static final Path TEST_ROUTES;
     protected static final LiveStub LIVE = new LiveStub();
+    /** The admin key the test gateway is configured with. */
+    protected static final String ADMIN_KEY = "cvn_live_TestAdminKey0123456789abcdefghijklmnop";
     private static final int CLOSED_PORT;
 
     static {
@@ -68,6 +70,8 @@ public abstract class GatewayTestSupport {
                 () -> "file:routes/**/*.yaml,file:" + TEST_ROUTES + "/**/*.yaml");
         registry.add("camel.main.routes-reload-directory", TEST_ROUTES::toString);
         registry.add("caravan.http.max-request-size", () -> "256KB");
+        TestDatabase.register(registry);
+        registry.add("caravan.auth.admin-key", () -> ADMIN_KEY);
     }
 
     @LocalServerPort

@@ -1,0 +1,31 @@
+package dev.caravan.account;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Who is calling: a user, through one of their API keys (null for a JWT), with the scopes and budgets
+ * that apply to this call.
+ */
+public record Identity(UUID userId, ApiKey key, boolean admin, List<String> scopes, String label) {
+
+    public static final String PROPERTY = "caravan.identity";
+
+    public UUID keyId() {
+        return key == null ? null : key.id();
+    }
+
+    /** Whether the model or profile the client named is within the scopes (empty scopes allow everything). */
+    public boolean allows(String model) {
+        if (scopes == null || scopes.isEmpty()) {
+            return true;
+        }
+        for (String scope : scopes) {
+            if (scope.equals("*") || scope.equals(model)
+                    || scope.endsWith("/*") && model.startsWith(scope.substring(0, scope.length() - 1))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,79 @@
+package dev.caravan.database;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The DataSource: the PostgreSQL server named by {@code caravan.database.url} (DATABASE_URL) in production,
+ * or, when none is set, a real PostgreSQL started in-process with its data under {@code ./data}, so the quick
+ * start needs nothing installed. Flyway migrates either one at startup.
+ */
+@Configuration(proxyBeanMethods = false)
+public class DatabaseConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DatabaseConfiguration.class);
+
+    @Bean(destroyMethod = "close")
+    public EmbeddedDatabase embeddedDatabase(DatabaseProperties properties) {
+        if (!properties.embedded()) {
+            return new EmbeddedDatabase(null);
+        }
+        Path dataDir = Path.of(properties.embeddedDataDir() == null ? "data/postgres" : properties.embeddedDataDir());
+        try {
+            Files.createDirectories(dataDir);
+            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                    .setDataDirectory(dataDir)
+                    .setCleanDataDirectory(false)
+                    .setPort(properties.embeddedPort() == null ? 0 : properties.embeddedPort())
+                    .start();
+            LOG.info("embedded PostgreSQL started on port {} with data in {} (set DATABASE_URL to use a server)",
+                    postgres.getPort(), dataDir.toAbsolutePath());
+            return new EmbeddedDatabase(postgres);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start the embedded PostgreSQL in " + dataDir, e);
+        }
+    }
+
+    @Bean(destroyMethod = "close")
+    public HikariDataSource dataSource(DatabaseProperties properties, EmbeddedDatabase embedded) {
+        HikariConfig config = new HikariConfig();
+        if (embedded.postgres() != null) {
+            config.setJdbcUrl(embedded.postgres().getJdbcUrl("postgres", "postgres"));
+        } else {
+            config.setJdbcUrl(properties.url());
+            config.setUsername(properties.username());
+            config.setPassword(properties.password());
+        }
+        config.setSchema(properties.schemaOrDefault());
+        config.setMaximumPoolSize(properties.poolSize());
+        config.setPoolName("caravan-db");
+        return new HikariDataSource(config);
+    }
+
+    /** Holds the embedded server (null when a server is configured) so it stops after the pool is closed. */
+    public record EmbeddedDatabase(EmbeddedPostgres postgres) implements AutoCloseable {
+
+        public DataSource dataSource() {
+            return postgres == null ? null : postgres.getPostgresDatabase();
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (postgres != null) {
+                postgres.close();
+            }
+        }
+    }
+}
