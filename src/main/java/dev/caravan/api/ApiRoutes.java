@@ -1,11 +1,13 @@
 package dev.caravan.api;
 
+import dev.caravan.billing.Admission;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.stereotype.Component;
 
 /**
- * The fixed front of the gateway: the OpenAI endpoints. A model call is parsed and validated, sent to the
- * profile or provider its {@code model} names, and answered as JSON or as a stream. Everything that can be
+ * The fixed front of the gateway: the OpenAI endpoints. A model call is authenticated, parsed and validated,
+ * paid for (its worst case reserved), sent to the profile or provider its {@code model} names, answered as JSON
+ * or as a stream, and wire-tapped to the usage ledger, which settles what it really cost. Everything that can be
  * tuned (profiles, providers, failover) lives in the YAML routes this one calls.
  */
 @Component
@@ -15,34 +17,45 @@ public class ApiRoutes extends RouteBuilder {
     private final ResponseWriter responses;
     private final ErrorResponder errors;
     private final ModelsApi models;
+    private final Admission admission;
 
-    public ApiRoutes(RequestIntake intake, ResponseWriter responses, ErrorResponder errors, ModelsApi models) {
+    public ApiRoutes(RequestIntake intake, Admission admission, ResponseWriter responses, ErrorResponder errors,
+            ModelsApi models) {
         this.intake = intake;
+        this.admission = admission;
         this.responses = responses;
         this.errors = errors;
         this.models = models;
     }
+
+    /** Where each finished call's usage event goes: the ledger route (see LedgerRoutes). */
+    static final String USAGE_LEDGER = "seda:usage-ledger";
 
     @Override
     public void configure() {
         // every failure ends here, OpenAI-shaped; nothing is left for Camel's default error output
         onException(Exception.class)
                 .handled(true)
-                .process(errors::respond);
+                .process(errors::respond)
+                .wireTap(USAGE_LEDGER);
 
-        from("platform-http:/v1/chat/completions?httpMethodRestrict=POST&useStreaming=true")
+        from("platform-http:/v1/chat/completions?httpMethodRestrict=POST&useStreaming=true&muteException=true")
                 .routeId("api-chat-completions")
                 .process(intake::chat)
+                .process(admission::admit)
                 .toD("${exchangeProperty." + RequestIntake.TARGET_PROPERTY + "}")
-                .process(responses::write);
+                .process(responses::write)
+                .wireTap(USAGE_LEDGER);
 
-        from("platform-http:/v1/embeddings?httpMethodRestrict=POST&useStreaming=true")
+        from("platform-http:/v1/embeddings?httpMethodRestrict=POST&useStreaming=true&muteException=true")
                 .routeId("api-embeddings")
                 .process(intake::embeddings)
+                .process(admission::admit)
                 .toD("${exchangeProperty." + RequestIntake.TARGET_PROPERTY + "}")
-                .process(responses::write);
+                .process(responses::write)
+                .wireTap(USAGE_LEDGER);
 
-        from("platform-http:/v1/models?httpMethodRestrict=GET&matchOnUriPrefix=true")
+        from("platform-http:/v1/models?httpMethodRestrict=GET&matchOnUriPrefix=true&muteException=true")
                 .routeId("api-models")
                 .process(models::respond);
     }

@@ -2,6 +2,7 @@ package dev.caravan.api;
 
 import java.util.List;
 
+import dev.caravan.ledger.UsageRecorder;
 import dev.caravan.openai.OpenAiError;
 import dev.caravan.provider.FailureKind;
 import dev.caravan.provider.ProviderFailureException;
@@ -39,6 +40,7 @@ public class ErrorResponder {
         }
         ResponseWriter.json(message, call, error.status(), error.toBytes());
         if (call != null) {
+            UsageRecorder.record(exchange, call, error.status(), "error", null, null, null);
             AccessLog.log(call, error.status(), "error", null);
         } else {
             org.slf4j.MDC.remove(RequestIntake.MDC_KEY);

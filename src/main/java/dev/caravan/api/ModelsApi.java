@@ -5,6 +5,9 @@ import java.nio.charset.StandardCharsets;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.account.Authenticator;
+import dev.caravan.account.Identity;
+import dev.caravan.account.RequestCredentials;
 import dev.caravan.openai.Json;
 import dev.caravan.openai.OpenAiError;
 import dev.caravan.provider.ProviderInfo;
@@ -26,20 +29,23 @@ public class ModelsApi {
     private static final String PREFIX = "/v1/models";
 
     private final RouteCatalog catalog;
+    private final Authenticator authenticator;
     private final long created = System.currentTimeMillis() / 1000;
 
-    public ModelsApi(RouteCatalog catalog) {
+    public ModelsApi(RouteCatalog catalog, Authenticator authenticator) {
         this.catalog = catalog;
+        this.authenticator = authenticator;
     }
 
     public void respond(Exchange exchange) {
         Message message = exchange.getMessage();
         String requestId = RequestIds.fromClientOrNew(message.getHeader(RequestIds.HEADER, String.class));
         exchange.setProperty(RequestIds.HEADER, requestId);
+        Identity identity = authenticator.authenticate(RequestCredentials.from(message));
         String path = message.getHeader(Exchange.HTTP_URI, String.class);
         String id = path != null && path.length() > PREFIX.length() + 1
                 ? UriUtils.decode(path.substring(PREFIX.length() + 1), StandardCharsets.UTF_8) : null;
-        ArrayNode list = list();
+        ArrayNode list = list(identity);
         message.removeHeaders("*");
         message.setHeader(RequestIds.HEADER, requestId);
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
@@ -61,17 +67,21 @@ public class ModelsApi {
         message.setBody(notFound.toBytes());
     }
 
-    private ArrayNode list() {
+    /** What the caller may use now: reachable profiles and offered providers' models, within the key's scopes. */
+    private ArrayNode list(Identity identity) {
         ArrayNode data = JsonNodeFactory.instance.arrayNode();
         for (ProfileInfo profile : catalog.profiles()) {
-            if (catalog.isReachable(profile)) {
+            if (catalog.isReachable(profile) && identity.allows(profile.name())) {
                 data.add(model(profile.name(), "caravan"));
             }
         }
         for (ProviderInfo provider : catalog.providers()) {
             if (provider.offered()) {
                 for (String model : provider.models()) {
-                    data.add(model(provider.name() + "/" + model, provider.name()));
+                    String id = provider.name() + "/" + model;
+                    if (identity.allows(id)) {
+                        data.add(model(id, provider.name()));
+                    }
                 }
             }
         }

@@ -6,7 +6,11 @@ import java.io.InputStream;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.account.Authenticator;
+import dev.caravan.account.Identity;
+import dev.caravan.account.RequestCredentials;
 import dev.caravan.openai.Json;
+import dev.caravan.openai.OpenAiError;
 import dev.caravan.routing.CallContext;
 import dev.caravan.routing.ModelResolver;
 import dev.caravan.routing.Operation;
@@ -17,7 +21,8 @@ import org.slf4j.MDC;
 import org.springframework.stereotype.Component;
 
 /**
- * The first step of every model call: request id, JSON parsing, validation, model resolution. It leaves a
+ * The first step of every model call: request id, authentication, JSON parsing, validation, model resolution
+ * and the key's scopes. It leaves a
  * {@link CallContext} on the exchange and the endpoint to call in {@link #TARGET_PROPERTY}.
  */
 @Component
@@ -27,9 +32,11 @@ public class RequestIntake {
     public static final String MDC_KEY = "requestId";
 
     private final ModelResolver resolver;
+    private final Authenticator authenticator;
 
-    public RequestIntake(ModelResolver resolver) {
+    public RequestIntake(ModelResolver resolver, Authenticator authenticator) {
         this.resolver = resolver;
+        this.authenticator = authenticator;
     }
 
     public void chat(Exchange exchange) {
@@ -45,6 +52,9 @@ public class RequestIntake {
         String requestId = RequestIds.fromClientOrNew(in.getHeader(RequestIds.HEADER, String.class));
         MDC.put(MDC_KEY, requestId);
         exchange.setProperty(RequestIds.HEADER, requestId);
+        // who is calling comes first: a bad key is refused whatever the body says
+        Identity identity = authenticator.authenticate(RequestCredentials.from(in));
+        exchange.setProperty(Identity.PROPERTY, identity);
         HttpServletResponse response = in.getHeader("CamelHttpServletResponse", HttpServletResponse.class);
         ObjectNode body = parse(in.getBody(InputStream.class));
         if (operation == Operation.CHAT) {
@@ -52,9 +62,14 @@ public class RequestIntake {
         } else {
             EmbeddingsRequestValidator.validate(body);
         }
-        CallContext call = new CallContext(requestId, operation, response, body);
+        CallContext call = new CallContext(requestId, operation, response, body, identity);
         exchange.setProperty(CallContext.PROPERTY, call);
-        exchange.setProperty(TARGET_PROPERTY, resolver.resolve(call));
+        String target = resolver.resolve(call);
+        if (!identity.allows(call.requestedModel())) {
+            throw new ApiException(new OpenAiError(403, "This API key may not use the model `" + call.requestedModel()
+                    + "`.", OpenAiError.PERMISSION, "model", "model_not_allowed"));
+        }
+        exchange.setProperty(TARGET_PROPERTY, target);
         // nothing the client sent as a header travels further (auth, cookies, hop-by-hop headers)
         in.removeHeaders("*");
         in.setBody(null);

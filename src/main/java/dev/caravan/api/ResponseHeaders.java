@@ -29,7 +29,7 @@ public final class ResponseHeaders {
         header.set(ATTEMPTS, Integer.toString(attemptsMade(call.attempts())));
     }
 
-    static int attemptsMade(List<Attempt> attempts) {
+    public static int attemptsMade(List<Attempt> attempts) {
         int made = 0;
         for (Attempt attempt : attempts) {
             if (attempt.failure() != dev.caravan.provider.FailureKind.UNAVAILABLE) {

@@ -1,17 +1,39 @@
 package dev.caravan.api;
 
+import java.io.IOException;
+import java.math.BigDecimal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.billing.Pricing;
+import dev.caravan.ledger.UsageRecorder;
+import dev.caravan.openai.CompletionTokens;
+import dev.caravan.openai.Json;
+import dev.caravan.openai.TokenCounter;
+import dev.caravan.openai.Usage;
 import dev.caravan.provider.ProviderResult;
 import dev.caravan.routing.CallContext;
+import dev.caravan.routing.Operation;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
 
 /**
- * The last step of a model call: a JSON answer or a provider's business error goes out through Camel's HTTP
- * binding; a stream is written event by event by {@link SseWriter}, straight to the servlet response.
+ * The last step of a model call: a JSON answer (with {@code usage.cost} and {@code x-caravan-cost} added) or a
+ * provider's business error goes out through Camel's HTTP binding; a stream is written event by event by
+ * {@link SseWriter}, straight to the servlet response. Either way the call's usage event is left for the
+ * ledger wire tap.
  */
 @Component
 public class ResponseWriter {
+
+    public static final String COST_HEADER = "x-caravan-cost";
+
+    private final Pricing pricing;
+
+    public ResponseWriter(Pricing pricing) {
+        this.pricing = pricing;
+    }
 
     public void write(Exchange exchange) {
         CallContext call = CallContext.of(exchange);
@@ -20,18 +42,50 @@ public class ResponseWriter {
         // only Caravan's own headers go back: provider headers (cookies, their rate limits, ids) stay here
         message.removeHeaders("*");
         if (result instanceof ProviderResult.Streaming streaming) {
-            SseWriter.Result streamed = SseWriter.write(call, streaming.chunks(), call.response());
+            SseWriter.Result streamed = SseWriter.write(call, streaming.chunks(), call.response(),
+                    usage -> pricing.cost(call, usage));
             message.setBody(null);
-            AccessLog.log(call, 200, streamed.outcome().name().toLowerCase(), streamed.usage());
+            String outcome = streamed.outcome().name().toLowerCase();
+            UsageRecorder.record(exchange, call, 200, outcome, streamed.usage(), pricing.cost(call, streamed.usage()),
+                    streamed.firstEventNanos());
+            AccessLog.log(call, 200, outcome, streamed.usage());
         } else if (result instanceof ProviderResult.Completed completed) {
-            json(message, call, 200, completed.json());
-            AccessLog.log(call, 200, "completed", completed.usage());
+            writeCompleted(exchange, message, call, completed);
         } else if (result instanceof ProviderResult.Rejected rejected) {
             json(message, call, rejected.error().status(), rejected.error().toBytes());
+            UsageRecorder.record(exchange, call, rejected.error().status(), "rejected", null, null, null);
             AccessLog.log(call, rejected.error().status(), "rejected", null);
         } else {
             throw new IllegalStateException("provider route left no result");
         }
+    }
+
+    private void writeCompleted(Exchange exchange, Message message, CallContext call, ProviderResult.Completed completed) {
+        byte[] body = completed.json();
+        Usage usage = completed.usage();
+        try {
+            JsonNode json = Json.read(body);
+            if (usage == null) {
+                // the provider reported no usage: count it, and say so in the usage it is billed on
+                long prompt = call.operation() == Operation.CHAT ? TokenCounter.countMessages(call.body().path("messages")) : 0;
+                usage = new Usage(prompt, CompletionTokens.ofCompletion(json), 0, true);
+            }
+            BigDecimal cost = pricing.cost(call, usage);
+            if (json instanceof ObjectNode object) {
+                ObjectNode usageNode = object.get("usage") instanceof ObjectNode existing ? existing : object.putObject("usage");
+                if (!usageNode.has("prompt_tokens")) {
+                    usageNode.setAll(usage.toJson());
+                }
+                usageNode.put("cost", cost.stripTrailingZeros());
+                body = Json.bytes(object);
+            }
+            json(message, call, 200, body);
+            message.setHeader(COST_HEADER, cost.stripTrailingZeros().toPlainString());
+            UsageRecorder.record(exchange, call, 200, "completed", usage, cost, null);
+        } catch (IOException e) {
+            throw new IllegalStateException("provider answer is not JSON", e);
+        }
+        AccessLog.log(call, 200, "completed", usage);
     }
 
     static void json(Message message, CallContext call, int status, byte[] body) {

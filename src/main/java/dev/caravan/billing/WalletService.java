@@ -96,16 +96,31 @@ public class WalletService {
         return true;
     }
 
-    /** Settles reservations left open past their expiry (their replica crashed): the whole held amount is charged. */
+    /**
+     * Settles reservations left open past their expiry (their replica crashed). A call whose ledger row was
+     * written is charged that row's cost; otherwise the whole reserved worst case is charged and an estimated
+     * ledger row with outcome {@code expired} records it.
+     */
     @Transactional
     public List<Map<String, Object>> expireStale(int limit) {
-        List<Map<String, Object>> rows = jdbc.queryForList("update reservations set status = 'expired', settled = amount "
-                + "where request_id in (select request_id from reservations where status = 'open' and expires_at < now() "
-                + "order by expires_at limit ? for update skip locked) "
-                + "returning request_id, user_id, key_id, amount, day_start, month_start", limit);
+        List<Map<String, Object>> rows = jdbc.queryForList("select r.request_id, r.user_id, r.key_id, r.amount, "
+                + "r.day_start, r.month_start, l.cost as ledger_cost from reservations r "
+                + "left join usage_ledger l on l.request_id = r.request_id "
+                + "where r.status = 'open' and r.expires_at < now() order by r.expires_at limit ? "
+                + "for update of r skip locked", limit);
         for (Map<String, Object> row : rows) {
-            applySettlement((String) row.get("request_id"), row, (BigDecimal) row.get("amount"),
-                    "reservation expired without settlement: charged the reserved worst case");
+            String requestId = (String) row.get("request_id");
+            BigDecimal ledgerCost = (BigDecimal) row.get("ledger_cost");
+            BigDecimal cost = ledgerCost != null ? ledgerCost : (BigDecimal) row.get("amount");
+            jdbc.update("update reservations set status = ?, settled = ? where request_id = ?",
+                    ledgerCost != null ? "settled" : "expired", cost, requestId);
+            applySettlement(requestId, row, cost, ledgerCost != null ? "settled late from the ledger"
+                    : "reservation expired without settlement: charged the reserved worst case");
+            if (ledgerCost == null) {
+                jdbc.update("insert into usage_ledger (request_id, user_id, key_id, operation, cost, estimated, status, outcome) "
+                        + "values (?, ?, ?, 'unknown', ?, true, 0, 'expired') on conflict do nothing",
+                        requestId, row.get("user_id"), row.get("key_id"), cost);
+            }
         }
         return rows;
     }

@@ -31,7 +31,7 @@ public class HealthApi extends RouteBuilder {
 
     @Override
     public void configure() {
-        from("platform-http:/health?httpMethodRestrict=GET")
+        from("platform-http:/health?httpMethodRestrict=GET&muteException=true")
                 .routeId("api-health")
                 .process(this::respond);
     }

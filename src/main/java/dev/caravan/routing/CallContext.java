@@ -1,10 +1,12 @@
 package dev.caravan.routing;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.account.Identity;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.camel.Exchange;
 
@@ -27,13 +29,17 @@ public final class CallContext {
     private final boolean includeUsage;
     private final List<Attempt> attempts = Collections.synchronizedList(new ArrayList<>(2));
 
+    private final Identity identity;
     private String profile;
     private String rawModel;
+    private BigDecimal reserved;
     private volatile String provider;
     private volatile String model;
 
-    public CallContext(String requestId, Operation operation, HttpServletResponse response, ObjectNode body) {
+    public CallContext(String requestId, Operation operation, HttpServletResponse response, ObjectNode body,
+            Identity identity) {
         this.requestId = requestId;
+        this.identity = identity;
         this.operation = operation;
         this.response = response;
         this.body = body;
@@ -79,6 +85,20 @@ public final class CallContext {
     /** Whether a streaming client asked for the final usage chunk ({@code stream_options.include_usage}). */
     public boolean includeUsage() {
         return includeUsage;
+    }
+
+    /** Who is calling; null only for calls made without authentication (tests of the pipeline parts). */
+    public Identity identity() {
+        return identity;
+    }
+
+    /** The worst-case amount held for this call; null when nothing was reserved. */
+    public BigDecimal reserved() {
+        return reserved;
+    }
+
+    public void reserved(BigDecimal reserved) {
+        this.reserved = reserved;
     }
 
     public String profile() {

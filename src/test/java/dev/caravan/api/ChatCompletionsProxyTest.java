@@ -49,14 +49,17 @@ class ChatCompletionsProxyTest extends GatewayTestSupport {
 
         HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/chat/completions"))
                 .header("Content-Type", "application/json")
-                .header("Authorization", "Bearer client-key-must-not-travel")
+                .header("Authorization", "Bearer " + userKey)
                 .header("Cookie", "session=client")
                 .header("x-request-id", "client-req-1")
                 .POST(HttpRequest.BodyPublishers.ofString(FULL_REQUEST)).build());
 
         assertThat(response.statusCode()).isEqualTo(200);
-        // the provider's answer reaches the client byte for byte
-        assertThat(response.body()).isEqualTo(OpenAiFixtures.completion("model-a", "It is a cat."));
+        // the provider's answer reaches the client as written, with only the cost added to its usage
+        // (stub-a/model-a is not in the price table: the default $10 / $30 per million applies)
+        assertThat(response.body()).isEqualTo(OpenAiFixtures.completion("model-a", "It is a cat.")
+                .replace("\"cached_tokens\":0}}", "\"cached_tokens\":0},\"cost\":0.00027}"));
+        assertThat(response.headers().firstValue("x-caravan-cost")).contains("0.00027");
         assertThat(response.headers().firstValue("x-request-id")).contains("client-req-1");
         assertThat(response.headers().firstValue("x-caravan-provider")).contains("stub-a");
         assertThat(response.headers().firstValue("x-caravan-model")).contains("model-a");
@@ -67,6 +70,7 @@ class ChatCompletionsProxyTest extends GatewayTestSupport {
         expectedUpstream.put("model", "model-a");
         STUB.verify(postRequestedFor(urlEqualTo("/a/v1/chat/completions"))
                 .withHeader("Authorization", equalTo("Bearer sk-test-a-0123456789"))
+                .withoutHeader("X-API-Key")
                 .withoutHeader("Cookie")
                 .withoutHeader("x-request-id")
                 .withRequestBody(equalToJson(expectedUpstream.toString(), false, false)));

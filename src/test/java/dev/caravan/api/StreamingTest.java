@@ -43,7 +43,7 @@ class StreamingTest extends GatewayTestSupport {
         });
 
         HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/chat/completions"))
-                .header("Content-Type", "application/json")
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + userKey)
                 .POST(HttpRequest.BodyPublishers.ofString(STREAM_REQUEST)).build(), HttpResponse.BodyHandlers.ofInputStream());
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
             String firstData = readDataLine(reader);
@@ -112,6 +112,7 @@ class StreamingTest extends GatewayTestSupport {
         try (Socket socket = new Socket("localhost", port)) {
             byte[] body = STREAM_REQUEST.getBytes(StandardCharsets.UTF_8);
             socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Authorization: Bearer " + userKey + "\r\n"
                     + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().write(body);

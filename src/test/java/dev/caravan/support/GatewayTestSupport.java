@@ -1,6 +1,9 @@
 package dev.caravan.support;
 
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.UUID;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -18,7 +21,13 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.caravan.CaravanApplication;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.BeforeEach;
+import dev.caravan.account.ApiKey;
+import dev.caravan.account.KeyService;
+import dev.caravan.account.UserStore;
+import dev.caravan.billing.WalletService;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -77,6 +86,19 @@ public abstract class GatewayTestSupport {
     @LocalServerPort
     protected int port;
 
+    @Autowired
+    protected KeyService keyService;
+    @Autowired
+    protected UserStore users;
+    @Autowired
+    protected WalletService wallets;
+    @Autowired
+    protected JdbcTemplate jdbc;
+
+    /** A user key with $1000 in its wallet, used by default for every request of the tests. */
+    protected static String userKey;
+    protected static UUID userId;
+
     protected final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeEach
@@ -84,18 +106,51 @@ public abstract class GatewayTestSupport {
         STUB.resetAll();
     }
 
+    @BeforeEach
+    void ensureTestUser() {
+        if (userKey == null) {
+            Account account = newAccount(new BigDecimal("1000"));
+            userId = account.userId();
+            userKey = account.key();
+        }
+    }
+
+    /** A user with a wallet holding {@code credits} and one key without limits. */
+    protected record Account(UUID userId, UUID keyId, String key) {
+    }
+
+    protected Account newAccount(BigDecimal credits) {
+        return newAccount(credits, null, null);
+    }
+
+    protected Account newAccount(BigDecimal credits, BigDecimal dailyBudget, BigDecimal monthlyBudget) {
+        UserStore.User user = users.create("user-" + UUID.randomUUID() + "@caravan.test", "Test user");
+        if (credits.signum() > 0) {
+            wallets.credit(user.id(), credits, "topup", "test setup", "tests");
+        }
+        KeyService.Issued issued = keyService.issue(new ApiKey(null, user.id(), "test key", null, true, false, List.of(),
+                null, null, List.of(), List.of(), dailyBudget, monthlyBudget, null, null, null, null));
+        return new Account(user.id(), issued.key().id(), issued.secret());
+    }
+
     protected String baseUrl() {
         return "http://localhost:" + port;
     }
 
     protected HttpResponse<String> postJson(String path, String body) {
+        return postJson(path, body, userKey);
+    }
+
+    protected HttpResponse<String> postJson(String path, String body, String key) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
                 .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + key)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
     protected HttpResponse<String> get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).GET().build());
+        return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).header("Authorization", "Bearer " + userKey)
+                .GET().build());
     }
 
     protected HttpResponse<String> send(HttpRequest request) {

@@ -28,7 +28,7 @@ class OpenAiSdkDemoTest extends GatewayTestSupport {
 
     @BeforeEach
     void client() {
-        client = OpenAIOkHttpClient.builder().baseUrl(baseUrl() + "/v1").apiKey("not-needed-for-the-demo").build();
+        client = OpenAIOkHttpClient.builder().baseUrl(baseUrl() + "/v1").apiKey(userKey).build();
     }
 
     @Test

@@ -1,0 +1,83 @@
+package dev.caravan.ledger;
+
+import java.util.List;
+
+import dev.caravan.billing.WalletService;
+import org.apache.camel.Exchange;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.AggregationStrategies;
+import org.apache.camel.builder.RouteBuilder;
+import org.springframework.stereotype.Component;
+
+/**
+ * Writes the usage ledger and settles wallets, off the request path. The API routes wire-tap each finished
+ * request to {@code seda:usage-ledger}; here events are batched (up to 200, or every 100 ms), inserted with
+ * camel-sql in one batch statement, and each call's reservation is settled on its real cost.
+ *
+ * <p>Nothing is written twice: the insert ignores a request id already in the ledger, and a settlement only
+ * acts on a reservation that is still open, so a batch retried after a database error is harmless. Nothing is
+ * lost on shutdown: these routes start first and so stop last, the queue is drained and a partial batch is
+ * completed when Camel stops.
+ */
+@Component
+public class LedgerRoutes extends RouteBuilder {
+
+    static final String INSERT = "sql:insert into usage_ledger (request_id, user_id, key_id, operation, profile, provider, "
+            + "model, requested_model, prompt_tokens, completion_tokens, cached_tokens, cost, estimated, cached, status, "
+            + "outcome, latency_ms, ttft_ms, attempts) values (:#requestId, :#userId, :#keyId, :#operation, :#profile, "
+            + ":#provider, :#model, :#requestedModel, :#promptTokens, :#completionTokens, :#cachedTokens, :#cost, "
+            + ":#estimated, :#cached, :#status, :#outcome, :#latencyMs, :#ttftMs, :#attempts) "
+            + "on conflict (request_id) do nothing?batch=true";
+
+    private final WalletService wallets;
+
+    public LedgerRoutes(WalletService wallets) {
+        this.wallets = wallets;
+    }
+
+    @Override
+    public void configure() {
+        from("seda:usage-ledger?size=100000&blockWhenFull=true")
+                .routeId("ledger-queue")
+                .startupOrder(1)
+                .filter(exchangeProperty(UsageEvent.PROPERTY).isNotNull())
+                .setBody(exchangeProperty(UsageEvent.PROPERTY))
+                .aggregate(constant(true), AggregationStrategies.groupedBody())
+                    .completionSize(200)
+                    .completionTimeout(100)
+                    .forceCompletionOnStop()
+                    .completeAllOnStop()
+                .to("direct:ledger-batch");
+
+        from("direct:ledger-batch")
+                .routeId("ledger-batch")
+                .startupOrder(2)
+                // the database may be briefly away: keep retrying the (idempotent) batch rather than drop it
+                .errorHandler(defaultErrorHandler().maximumRedeliveries(12).redeliveryDelay(250)
+                        .useExponentialBackOff().backOffMultiplier(2).maximumRedeliveryDelay(30_000)
+                        .retryAttemptedLogLevel(LoggingLevel.WARN).logStackTrace(false).logExhaustedMessageHistory(false)
+                        .logExhaustedMessageBody(false))
+                .setProperty("events", body())
+                .process(this::toRows)
+                .to(INSERT)
+                .process(this::settle);
+    }
+
+    private void toRows(Exchange exchange) {
+        List<UsageEvent> events = events(exchange);
+        exchange.getMessage().setBody(events.stream().map(UsageEvent::row).toList());
+    }
+
+    private void settle(Exchange exchange) {
+        for (UsageEvent event : events(exchange)) {
+            if (event.reserved()) {
+                wallets.settle(event.requestId(), event.cost(), "request " + event.outcome());
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<UsageEvent> events(Exchange exchange) {
+        return (List<UsageEvent>) exchange.getProperty("events", List.class);
+    }
+}

@@ -1,0 +1,43 @@
+package dev.caravan.ledger;
+
+import java.math.BigDecimal;
+
+import dev.caravan.account.Identity;
+import dev.caravan.api.ResponseHeaders;
+import dev.caravan.billing.Price;
+import dev.caravan.openai.Usage;
+import dev.caravan.routing.CallContext;
+import org.apache.camel.Exchange;
+
+/** Leaves a finished call's {@link UsageEvent} on the exchange, for the ledger wire tap to pick up. */
+public final class UsageRecorder {
+
+    private UsageRecorder() {
+    }
+
+    /**
+     * @param usage        tokens used; null when no provider answered
+     * @param firstEventNanos when the first byte of the answer went out (streams); null for one-piece answers
+     */
+    public static void record(Exchange exchange, CallContext call, int status, String outcome, Usage usage,
+            BigDecimal cost, Long firstEventNanos) {
+        Identity identity = call.identity();
+        if (identity == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        long latencyMs = (now - call.startNanos()) / 1_000_000;
+        Long ttftMs = null;
+        if (firstEventNanos != null) {
+            ttftMs = (firstEventNanos - call.startNanos()) / 1_000_000;
+        } else if (usage != null) {
+            ttftMs = latencyMs;
+        }
+        Usage used = usage != null ? usage : Usage.NONE;
+        exchange.setProperty(UsageEvent.PROPERTY, new UsageEvent(call.requestId(), identity.userId(), identity.keyId(),
+                call.operation().name().toLowerCase(), call.profile(), call.provider(), call.model(), call.requestedModel(),
+                used.promptTokens(), used.completionTokens(), used.cachedTokens(),
+                cost != null ? cost : BigDecimal.ZERO.setScale(Price.SCALE), usage != null && usage.estimated(), false,
+                status, outcome, latencyMs, ttftMs, ResponseHeaders.attemptsMade(call.attempts()), call.reserved() != null));
+    }
+}
