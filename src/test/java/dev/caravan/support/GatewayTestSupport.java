@@ -81,6 +81,8 @@ public abstract class GatewayTestSupport {
         registry.add("caravan.http.max-request-size", () -> "256KB");
         TestDatabase.register(registry);
         registry.add("caravan.auth.admin-key", () -> ADMIN_KEY);
+        registry.add("caravan.auth.jwt-hs256-secret", () -> TestJwt.HS256_SECRET);
+        registry.add("caravan.auth.jwt-jwks", TestJwt::publicJwks);
     }
 
     @LocalServerPort

@@ -1,0 +1,157 @@
+package dev.caravan.billing;
+
+import java.math.BigDecimal;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.UUID;
+
+import dev.caravan.account.ApiKey;
+import dev.caravan.account.Identity;
+import dev.caravan.api.ApiException;
+import dev.caravan.support.GatewayTestSupport;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Reserve-then-settle against the real PostgreSQL: exact decimal arithmetic, idempotence, budgets. */
+class WalletServiceTest extends GatewayTestSupport {
+
+    @Autowired
+    BudgetPeriods periods;
+    @Autowired
+    ReservationSweeper sweeper;
+
+    private Identity identityOf(Account account) {
+        ApiKey key = keyStore().find(account.keyId()).orElseThrow();
+        return new Identity(account.userId(), key, false, List.of(), key.prefix());
+    }
+
+    private dev.caravan.account.KeyStore keyStore() {
+        return new dev.caravan.account.KeyStore(jdbc);
+    }
+
+    private static String rid() {
+        return "test-" + UUID.randomUUID();
+    }
+
+    @Test
+    void reserveHoldsAndSettleChargesExactlyTheRealCost() {
+        Account account = newAccount(new BigDecimal("10.00"));
+        Identity identity = identityOf(account);
+        String request = rid();
+
+        wallets.reserve(request, identity, new BigDecimal("0.30"));
+        WalletService.Balance held = wallets.balance(account.userId());
+        assertThat(held.balance()).isEqualByComparingTo("10.00");
+        assertThat(held.reserved()).isEqualByComparingTo("0.30");
+        assertThat(held.available()).isEqualByComparingTo("9.70");
+
+        assertThat(wallets.settle(request, new BigDecimal("0.12345678"), "test")).isTrue();
+        WalletService.Balance settled = wallets.balance(account.userId());
+        assertThat(settled.balance()).isEqualByComparingTo("9.87654322");
+        assertThat(settled.reserved()).isEqualByComparingTo("0");
+
+        // settling again (a retried ledger batch, the sweeper) changes nothing
+        assertThat(wallets.settle(request, new BigDecimal("0.12345678"), "test")).isFalse();
+        assertThat(wallets.balance(account.userId()).balance()).isEqualByComparingTo("9.87654322");
+        Integer charges = jdbc.queryForObject("select count(*) from wallet_transactions where request_id = ? and kind = 'charge'",
+                Integer.class, request);
+        assertThat(charges).isEqualTo(1);
+    }
+
+    @Test
+    void centsAddUpExactlyOverManyCalls() {
+        Account account = newAccount(new BigDecimal("1.00"));
+        Identity identity = identityOf(account);
+        for (int i = 0; i < 100; i++) {
+            String request = rid();
+            wallets.reserve(request, identity, new BigDecimal("0.01"));
+            wallets.settle(request, new BigDecimal("0.0099"), "test");
+        }
+        // 1.00 - 100 x 0.0099 = 0.01, with no floating-point drift
+        assertThat(wallets.balance(account.userId()).balance()).isEqualByComparingTo("0.01");
+        assertThat(wallets.balance(account.userId()).reserved()).isEqualByComparingTo("0");
+    }
+
+    @Test
+    void reservationBeyondTheAvailableBalanceIs402() {
+        Account account = newAccount(new BigDecimal("1.00"));
+        Identity identity = identityOf(account);
+        wallets.reserve(rid(), identity, new BigDecimal("0.60"));
+        assertThatThrownBy(() -> wallets.reserve(rid(), identity, new BigDecimal("0.40000001")))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.error().status()).isEqualTo(402);
+                    assertThat(e.error().type()).isEqualTo("insufficient_quota");
+                    assertThat(e.error().code()).isEqualTo("insufficient_credits");
+                });
+        // exactly the rest still fits
+        wallets.reserve(rid(), identity, new BigDecimal("0.40"));
+        assertThat(wallets.balance(account.userId()).available()).isEqualByComparingTo("0");
+    }
+
+    @Test
+    void dailyBudgetBoundaryIsInclusiveAndNamedInTheRefusal() {
+        Account account = newAccount(new BigDecimal("100"), new BigDecimal("1.00"), null);
+        Identity identity = identityOf(account);
+        String first = rid();
+        wallets.reserve(first, identity, new BigDecimal("0.75"));
+        wallets.settle(first, new BigDecimal("0.75"), "test");
+        wallets.reserve(rid(), identity, new BigDecimal("0.25"));
+        assertThatThrownBy(() -> wallets.reserve(rid(), identity, new BigDecimal("0.00000001")))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.error().status()).isEqualTo(402);
+                    assertThat(e.error().code()).isEqualTo("daily_budget_exceeded");
+                    assertThat(e.error().message()).contains("daily budget");
+                });
+        // the refused reservation held nothing in the wallet either (one transaction)
+        assertThat(wallets.balance(account.userId()).reserved()).isEqualByComparingTo("0.25");
+    }
+
+    @Test
+    void monthlyBudgetIsCheckedAcrossDays() {
+        Account account = newAccount(new BigDecimal("100"), null, new BigDecimal("5.00"));
+        // 4.50 already spent earlier this month (another day)
+        jdbc.update("insert into key_spend (key_id, period, period_start, spent) values (?, 'month', ?, 4.50)",
+                account.keyId(), Date.valueOf(periods.monthStart()));
+        Identity identity = identityOf(account);
+        wallets.reserve(rid(), identity, new BigDecimal("0.50"));
+        assertThatThrownBy(() -> wallets.reserve(rid(), identity, new BigDecimal("0.01")))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.error().code()).isEqualTo("monthly_budget_exceeded"));
+    }
+
+    @Test
+    void yesterdaysSpendDoesNotCountTowardsToday() {
+        Account account = newAccount(new BigDecimal("100"), new BigDecimal("1.00"), null);
+        LocalDate yesterday = periods.today().minusDays(1);
+        jdbc.update("insert into key_spend (key_id, period, period_start, spent) values (?, 'day', ?, 1.00)",
+                account.keyId(), Date.valueOf(yesterday));
+        wallets.reserve(rid(), identityOf(account), new BigDecimal("1.00"));
+        assertThat(wallets.keySpend(account.keyId()).get("day")[1]).isEqualByComparingTo("1.00");
+    }
+
+    @Test
+    void sweeperChargesAbandonedReservationsConservativelyOrFromTheLedger() {
+        Account account = newAccount(new BigDecimal("10.00"));
+        Identity identity = identityOf(account);
+        String crashed = rid();
+        String ledgered = rid();
+        wallets.reserve(crashed, identity, new BigDecimal("0.50"));
+        wallets.reserve(ledgered, identity, new BigDecimal("0.50"));
+        jdbc.update("insert into usage_ledger (request_id, user_id, operation, cost, status, outcome) values (?, ?, 'chat', 0.02, 200, 'completed')",
+                ledgered, account.userId());
+        jdbc.update("update reservations set expires_at = now() - interval '1 minute' where request_id in (?, ?)", crashed, ledgered);
+
+        sweeper.sweep();
+
+        // 10.00 - 0.50 (worst case of the call nobody settled) - 0.02 (what the ledger says the other cost)
+        WalletService.Balance balance = wallets.balance(account.userId());
+        assertThat(balance.balance()).isEqualByComparingTo("9.48");
+        assertThat(balance.reserved()).isEqualByComparingTo("0");
+        assertThat(jdbc.queryForObject("select outcome from usage_ledger where request_id = ?", String.class, crashed))
+                .isEqualTo("expired");
+        assertThat(jdbc.queryForObject("select estimated from usage_ledger where request_id = ?", Boolean.class, crashed)).isTrue();
+    }
+}

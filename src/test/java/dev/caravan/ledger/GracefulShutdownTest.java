@@ -1,0 +1,86 @@
+package dev.caravan.ledger;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.caravan.CaravanApplication;
+import dev.caravan.support.GatewayTestSupport;
+import dev.caravan.support.OpenAiFixtures;
+import dev.caravan.support.TestDatabase;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Stopping a replica while calls are in flight: the calls finish, and every one of them is in the ledger
+ * by the time the replica has stopped (nothing left in a queue).
+ */
+class GracefulShutdownTest extends GatewayTestSupport {
+
+    @Autowired
+    HikariDataSource dataSource;
+
+    @Test
+    void inFlightRequestsFinishAndAllTheirLedgerRowsAreWrittenBeforeExit() throws Exception {
+        STUB.stubFor(post("/a/v1/chat/completions").willReturn(aResponse().withStatus(200).withFixedDelay(1000)
+                .withHeader("Content-Type", "application/json").withBody(OpenAiFixtures.completion("model-a", "ok"))));
+        // command-line arguments: they win over application.yaml, as an operator's would
+        ConfigurableApplicationContext replica = new SpringApplicationBuilder(CaravanApplication.class).run(
+                "--server.port=0",
+                "--camel.main.jmx-enabled=false",
+                "--camel.main.routes-reload-enabled=false",
+                "--camel.main.routes-include-pattern=file:routes/**/*.yaml,file:" + TEST_ROUTES + "/**/*.yaml",
+                "--stub.url=" + STUB.baseUrl(),
+                "--stub.live-url=" + LIVE.baseUrl(),
+                "--stub.closed-port=1",
+                "--caravan.database.url=" + dataSource.getJdbcUrl(),
+                "--caravan.database.username=" + (dataSource.getUsername() == null ? "" : dataSource.getUsername()),
+                "--caravan.database.password=" + (dataSource.getPassword() == null ? "" : dataSource.getPassword()),
+                "--caravan.database.schema=" + TestDatabase.SCHEMA,
+                "--caravan.auth.admin-key=" + ADMIN_KEY);
+        int replicaPort = replica.getEnvironment().getProperty("local.server.port", Integer.class);
+
+        List<String> ids = new ArrayList<>();
+        List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String id = "shutdown-" + i + "-" + System.nanoTime();
+            ids.add(id);
+            calls.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://localhost:" + replicaPort + "/v1/chat/completions"))
+                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + userKey)
+                    .header("x-request-id", id)
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"model\":\"stub-a/model-a\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        // every call has reached the provider, none has been answered yet
+        for (int i = 0; i < 100 && STUB.findAll(postRequestedFor(urlEqualTo("/a/v1/chat/completions"))).size() < 20; i++) {
+            Thread.sleep(20);
+        }
+
+        replica.close();
+
+        for (CompletableFuture<HttpResponse<String>> call : calls) {
+            assertThat(call.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        }
+        // no waiting here: the replica has stopped, so its ledger queue must already be written
+        Integer rows = jdbc.queryForObject("select count(*) from usage_ledger where request_id = any(?)", Integer.class,
+                (Object) ids.toArray(new String[0]));
+        assertThat(rows).isEqualTo(20);
+        Integer open = jdbc.queryForObject("select count(*) from reservations where request_id = any(?) and status = 'open'",
+                Integer.class, (Object) ids.toArray(new String[0]));
+        assertThat(open).isZero();
+    }
+}
