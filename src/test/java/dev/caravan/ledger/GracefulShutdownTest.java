@@ -35,7 +35,7 @@ class GracefulShutdownTest extends GatewayTestSupport {
 
     @Test
     void inFlightRequestsFinishAndAllTheirLedgerRowsAreWrittenBeforeExit() throws Exception {
-        STUB.stubFor(post("/a/v1/chat/completions").willReturn(aResponse().withStatus(200).withFixedDelay(1000)
+        STUB.stubFor(post("/a/v1/chat/completions").willReturn(aResponse().withStatus(200).withFixedDelay(700)
                 .withHeader("Content-Type", "application/json").withBody(OpenAiFixtures.completion("model-a", "ok"))));
         // command-line arguments: they win over application.yaml, as an operator's would
         ConfigurableApplicationContext replica = new SpringApplicationBuilder(CaravanApplication.class).run(

@@ -45,7 +45,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 public abstract class GatewayTestSupport {
 
     protected static final ObjectMapper JSON = new ObjectMapper();
-    protected static final WireMockServer STUB = new WireMockServer(options().dynamicPort());
+    protected static final WireMockServer STUB = new WireMockServer(options().dynamicPort().containerThreads(200));
     /** A watched routes folder of the tests' own, so reload tests never touch routes/. */
     protected static final Path TEST_ROUTES;
     protected static final LiveStub LIVE = new LiveStub();
