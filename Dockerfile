@@ -14,6 +14,7 @@ WORKDIR /app
 COPY --from=build /src/target/caravan-*.jar /app/caravan.jar
 COPY application.yaml /app/application.yaml
 COPY routes /app/routes
+COPY config /app/config
 USER caravan
 EXPOSE 8080
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/caravan.jar"]
