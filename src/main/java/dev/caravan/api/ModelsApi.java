@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.account.Authenticator;
 import dev.caravan.account.Identity;
 import dev.caravan.account.RequestCredentials;
+import dev.caravan.billing.Price;
+import dev.caravan.billing.PriceTable;
 import dev.caravan.openai.Json;
 import dev.caravan.openai.OpenAiError;
 import dev.caravan.provider.ProviderInfo;
@@ -30,11 +32,13 @@ public class ModelsApi {
 
     private final RouteCatalog catalog;
     private final Authenticator authenticator;
+    private final PriceTable prices;
     private final long created = System.currentTimeMillis() / 1000;
 
-    public ModelsApi(RouteCatalog catalog, Authenticator authenticator) {
+    public ModelsApi(RouteCatalog catalog, Authenticator authenticator, PriceTable prices) {
         this.catalog = catalog;
         this.authenticator = authenticator;
+        this.prices = prices;
     }
 
     public void respond(Exchange exchange) {
@@ -72,7 +76,9 @@ public class ModelsApi {
         ArrayNode data = JsonNodeFactory.instance.arrayNode();
         for (ProfileInfo profile : catalog.profiles()) {
             if (catalog.isReachable(profile) && identity.allows(profile.name())) {
-                data.add(model(profile.name(), "caravan"));
+                ObjectNode model = model(profile.name(), "caravan");
+                firstOfferedStep(profile).ifPresent(step -> model.set("pricing", pricing(step.provider(), step.model())));
+                data.add(model);
             }
         }
         for (ProviderInfo provider : catalog.providers()) {
@@ -80,12 +86,37 @@ public class ModelsApi {
                 for (String model : provider.models()) {
                     String id = provider.name() + "/" + model;
                     if (identity.allows(id)) {
-                        data.add(model(id, provider.name()));
+                        data.add(model(id, provider.name()).set("pricing", pricing(provider.name(), model)));
                     }
                 }
             }
         }
         return data;
+    }
+
+    /** The price a profile's calls are normally billed at: that of its first provider that is configured. */
+    private java.util.Optional<ProfileInfo.Step> firstOfferedStep(ProfileInfo profile) {
+        for (ProfileInfo.Step step : profile.steps()) {
+            ProviderInfo provider = catalog.provider(step.provider());
+            if (provider != null && provider.offered()) {
+                return java.util.Optional.of(new ProfileInfo.Step(step.provider(),
+                        step.model() != null ? step.model() : provider.model()));
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** Prices in USD per million tokens, from config/prices.yaml. */
+    private ObjectNode pricing(String provider, String model) {
+        Price price = prices.price(provider, model);
+        ObjectNode pricing = JsonNodeFactory.instance.objectNode();
+        pricing.put("currency", "USD");
+        pricing.put("per", "1M tokens");
+        pricing.put("input", price.input().stripTrailingZeros());
+        pricing.put("output", price.output().stripTrailingZeros());
+        pricing.put("cached_input", price.cachedInput().stripTrailingZeros());
+        pricing.put("listed", prices.listed(provider, model));
+        return pricing;
     }
 
     private ObjectNode model(String id, String ownedBy) {

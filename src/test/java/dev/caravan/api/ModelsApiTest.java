@@ -29,6 +29,14 @@ class ModelsApiTest extends GatewayTestSupport {
         assertThat(ids).contains("demo", "ab", "demo/caravan-demo-1", "stub-a/model-a", "stub-b/model-b");
         // providers without a key, and profiles with no configured provider, are not offered
         assertThat(ids).doesNotContain("stub-nokey/model-nokey", "groq/llama-3.3-70b-versatile", "fast", "local");
+        for (JsonNode model : body.get("data")) {
+            if (model.get("id").asText().equals("demo/caravan-demo-1")) {
+                // prices from config/prices.yaml, USD per million tokens
+                assertThat(model.at("/pricing/input").decimalValue()).isEqualByComparingTo("0.50");
+                assertThat(model.at("/pricing/output").decimalValue()).isEqualByComparingTo("1.50");
+                assertThat(model.at("/pricing/currency").asText()).isEqualTo("USD");
+            }
+        }
     }
 
     @Test
