@@ -69,11 +69,11 @@ public class LedgerRoutes extends RouteBuilder {
     }
 
     private void settle(Exchange exchange) {
-        for (UsageEvent event : events(exchange)) {
-            if (event.reserved()) {
-                wallets.settle(event.requestId(), event.cost(), "request " + event.outcome());
-            }
-        }
+        wallets.settleAll(events(exchange).stream()
+                .filter(event -> event.userId() != null && (event.reserved() || event.cost().signum() != 0))
+                .map(event -> new WalletService.Settlement(event.requestId(), event.userId(), event.keyId(), event.cost(),
+                        "request " + event.outcome()))
+                .toList());
     }
 
     @SuppressWarnings("unchecked")

@@ -33,6 +33,34 @@ class WalletServiceTest extends GatewayTestSupport {
         return new dev.caravan.account.KeyStore(jdbc);
     }
 
+    private static WalletService.Settlement settlement(String request, Account account, String cost) {
+        return new WalletService.Settlement(request, account.userId(), account.keyId(), new BigDecimal(cost), "test");
+    }
+
+    @Test
+    void aCallWhoseReservationWasLostIsStillChargedOnce() {
+        Account account = newAccount(new BigDecimal("2.00"));
+        String request = rid();
+        // no reservation (lost with an unsynchronised commit): the charge is still made, once
+        wallets.settle(settlement(request, account, "0.50"));
+        wallets.settle(settlement(request, account, "0.50"));
+        assertThat(wallets.balance(account.userId()).balance()).isEqualByComparingTo("1.50");
+        assertThat(wallets.keySpend(account.keyId()).get("day")[0]).isEqualByComparingTo("0.50");
+    }
+
+    @Test
+    void theSweeperAndALateSettlementNeverChargeTwice() {
+        Account account = newAccount(new BigDecimal("2.00"));
+        String request = rid();
+        wallets.reserve(request, identityOf(account), new BigDecimal("0.80"));
+        jdbc.update("update reservations set expires_at = now() - interval '1 minute' where request_id = ?", request);
+        sweeper.sweep();
+        // the replica was only slow: its settlement arrives after the sweeper charged the worst case
+        wallets.settle(settlement(request, account, "0.10"));
+        assertThat(wallets.balance(account.userId()).balance()).isEqualByComparingTo("1.20");
+        assertThat(wallets.balance(account.userId()).reserved()).isEqualByComparingTo("0");
+    }
+
     private static String rid() {
         return "test-" + UUID.randomUUID();
     }
@@ -49,13 +77,13 @@ class WalletServiceTest extends GatewayTestSupport {
         assertThat(held.reserved()).isEqualByComparingTo("0.30");
         assertThat(held.available()).isEqualByComparingTo("9.70");
 
-        assertThat(wallets.settle(request, new BigDecimal("0.12345678"), "test")).isTrue();
+        wallets.settle(settlement(request, account, "0.12345678"));
         WalletService.Balance settled = wallets.balance(account.userId());
         assertThat(settled.balance()).isEqualByComparingTo("9.87654322");
         assertThat(settled.reserved()).isEqualByComparingTo("0");
 
         // settling again (a retried ledger batch, the sweeper) changes nothing
-        assertThat(wallets.settle(request, new BigDecimal("0.12345678"), "test")).isFalse();
+        wallets.settle(settlement(request, account, "0.12345678"));
         assertThat(wallets.balance(account.userId()).balance()).isEqualByComparingTo("9.87654322");
         Integer charges = jdbc.queryForObject("select count(*) from wallet_transactions where request_id = ? and kind = 'charge'",
                 Integer.class, request);
@@ -69,7 +97,7 @@ class WalletServiceTest extends GatewayTestSupport {
         for (int i = 0; i < 100; i++) {
             String request = rid();
             wallets.reserve(request, identity, new BigDecimal("0.01"));
-            wallets.settle(request, new BigDecimal("0.0099"), "test");
+            wallets.settle(settlement(request, account, "0.0099"));
         }
         // 1.00 - 100 x 0.0099 = 0.01, with no floating-point drift
         assertThat(wallets.balance(account.userId()).balance()).isEqualByComparingTo("0.01");
@@ -98,7 +126,7 @@ class WalletServiceTest extends GatewayTestSupport {
         Identity identity = identityOf(account);
         String first = rid();
         wallets.reserve(first, identity, new BigDecimal("0.75"));
-        wallets.settle(first, new BigDecimal("0.75"), "test");
+        wallets.settle(settlement(first, account, "0.75"));
         wallets.reserve(rid(), identity, new BigDecimal("0.25"));
         assertThatThrownBy(() -> wallets.reserve(rid(), identity, new BigDecimal("0.00000001")))
                 .isInstanceOfSatisfying(ApiException.class, e -> {
