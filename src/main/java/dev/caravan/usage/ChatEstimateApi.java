@@ -39,9 +39,9 @@ public class ChatEstimateApi {
         ObjectNode chat = request.body();
         ChatRequestValidator.validate(chat);
         // no servlet response: nothing is ever streamed from here
-        CallContext call = new CallContext(request.requestId(), Operation.CHAT, null, chat);
-        resolver.resolve(call);
         Identity caller = request.caller();
+        CallContext call = new CallContext(request.requestId(), Operation.CHAT, null, chat, caller);
+        resolver.resolve(call);
         if (!caller.allows(call.requestedModel())) {
             throw new ApiException(new OpenAiError(403, "This API key may not use the model `" + call.requestedModel()
                     + "`.", OpenAiError.PERMISSION, "model", "model_not_allowed"));
