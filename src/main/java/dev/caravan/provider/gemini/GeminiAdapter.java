@@ -1,0 +1,147 @@
+package dev.caravan.provider.gemini;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.api.ApiException;
+import dev.caravan.openai.Json;
+import dev.caravan.openai.OpenAiError;
+import dev.caravan.openai.Usage;
+import dev.caravan.provider.FailureKind;
+import dev.caravan.provider.ProviderFailureException;
+import dev.caravan.provider.ProviderResult;
+import dev.caravan.provider.ProviderTarget;
+import dev.caravan.provider.UpstreamResponses;
+import dev.caravan.provider.UpstreamStreamException;
+import dev.caravan.routing.CallContext;
+import dev.caravan.routing.Operation;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.springframework.stereotype.Component;
+
+/**
+ * The two steps around the HTTP call of the {@code gemini} route template: the client's OpenAI request is
+ * translated to Gemini's API ({@code models/<model>:generateContent}, {@code :streamGenerateContent?alt=sse}
+ * for streams, {@code :batchEmbedContents} for embeddings), and Gemini's answer is translated back. The
+ * translation itself is in the mappers; this class only moves bytes, statuses and the failover rule between
+ * them and Camel.
+ *
+ * <p>A request the mappers refuse is answered at once with a 400 {@link ProviderResult.Rejected}; the
+ * route sees {@link #REFUSED_PROPERTY} and skips the HTTP call.
+ */
+@Component("gemini")
+public class GeminiAdapter {
+
+    /** Set to true when the request was refused before any call: the route then skips the HTTP call. */
+    public static final String REFUSED_PROPERTY = "caravanRefused";
+
+    /** Builds the upstream request: body, path, query and content headers (auth is set by the route). */
+    public void toUpstream(Exchange exchange) {
+        CallContext call = CallContext.of(exchange);
+        String model = model(ProviderTarget.of(exchange));
+        Message message = exchange.getMessage();
+        exchange.setProperty(REFUSED_PROPERTY, false);
+        ObjectNode body;
+        String method;
+        try {
+            if (call.operation() == Operation.EMBEDDINGS) {
+                body = GeminiEmbeddingsMapper.toBatchEmbedRequest(call.body(), model);
+                method = "batchEmbedContents";
+            } else {
+                body = GeminiRequestMapper.toGenerateContentRequest(call.body());
+                method = call.stream() ? "streamGenerateContent" : "generateContent";
+            }
+        } catch (ApiException refused) {
+            exchange.setProperty(REFUSED_PROPERTY, true);
+            message.setBody(new ProviderResult.Rejected(refused.error()));
+            return;
+        }
+        message.setBody(Json.bytes(body));
+        String path = "/models/" + URLEncoder.encode(model, StandardCharsets.UTF_8) + ":" + method;
+        message.setHeader(Exchange.HTTP_PATH, path);
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        if (call.stream()) {
+            message.setHeader(Exchange.HTTP_QUERY, "alt=sse");
+            message.setHeader("Accept", "text/event-stream");
+            // compression would hold events back in the encoder's buffer
+            message.setHeader("Accept-Encoding", "identity");
+        } else {
+            message.setHeader("Accept", "application/json");
+        }
+    }
+
+    /** Turns Gemini's HTTP answer into a result; throws on technical failures so failover moves on. */
+    public ProviderResult fromUpstream(Exchange exchange) throws IOException, ProviderFailureException {
+        CallContext call = CallContext.of(exchange);
+        ProviderTarget target = ProviderTarget.of(exchange);
+        Message message = exchange.getMessage();
+        int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        InputStream body = message.getBody(InputStream.class);
+        long created = Instant.now().getEpochSecond();
+        String fallbackId = "chatcmpl-" + UUID.randomUUID();
+        if (status < 200 || status >= 300) {
+            byte[] bytes = UpstreamResponses.readCapped(body);
+            // 429 (RESOURCE_EXHAUSTED), 408, 5xx are thrown here and fail over
+            UpstreamResponses.errorResult(target.provider(), status, bytes);
+            OpenAiError error = GeminiErrors.toOpenAi(status, readJson(bytes));
+            return new ProviderResult.Rejected(UpstreamResponses.redacted(error));
+        }
+        if (call.stream()) {
+            if (!UpstreamResponses.isEventStream(message)) {
+                UpstreamResponses.readCapped(body);
+                throw new ProviderFailureException(FailureKind.SERVER_ERROR, status,
+                        target.provider() + " answered a stream request without an event stream");
+            }
+            GeminiStreamMapper mapper = new GeminiStreamMapper(model(target), fallbackId, created);
+            GeminiChunkStream chunks = new GeminiChunkStream(body, mapper);
+            try {
+                chunks.peek();
+            } catch (UpstreamStreamException e) {
+                chunks.abort();
+                throw new ProviderFailureException(FailureKind.SERVER_ERROR, status,
+                        "stream began with an error: " + e.error().type());
+            } catch (IOException e) {
+                chunks.abort();
+                throw e;
+            }
+            return new ProviderResult.Streaming(chunks);
+        }
+        JsonNode json = readJson(UpstreamResponses.readAll(body));
+        if (json == null || !json.isObject()) {
+            throw new ProviderFailureException(FailureKind.SERVER_ERROR, status, target.provider()
+                    + " sent a body that is not JSON");
+        }
+        if (json.has("error")) {
+            return new ProviderResult.Rejected(UpstreamResponses.redacted(GeminiErrors.toOpenAi(502, json)));
+        }
+        if (call.operation() == Operation.EMBEDDINGS) {
+            Usage usage = GeminiEmbeddingsMapper.estimatedUsage(call.body());
+            boolean base64 = "base64".equals(call.body().path("encoding_format").asText());
+            ObjectNode list = GeminiEmbeddingsMapper.toEmbeddingsResponse(json, model(target), base64, usage);
+            return new ProviderResult.Completed(Json.bytes(list), usage);
+        }
+        ObjectNode completion = GeminiResponseMapper.toChatCompletion(json, model(target), fallbackId, created);
+        Usage usage = GeminiResponseMapper.usage(json.get("usageMetadata"));
+        return new ProviderResult.Completed(Json.bytes(completion), usage);
+    }
+
+    /** The model id without the {@code models/} prefix Gemini's own names carry. */
+    private static String model(ProviderTarget target) {
+        String model = target.model() == null ? "" : target.model();
+        return model.startsWith("models/") ? model.substring("models/".length()) : model;
+    }
+
+    private static JsonNode readJson(byte[] bytes) {
+        try {
+            return bytes.length == 0 ? null : Json.read(bytes);
+        } catch (IOException notJson) {
+            return null;
+        }
+    }
+}

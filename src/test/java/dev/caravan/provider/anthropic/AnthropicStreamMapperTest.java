@@ -1,0 +1,119 @@
+package dev.caravan.provider.anthropic;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.caravan.openai.Usage;
+import dev.caravan.provider.StreamChunk;
+import dev.caravan.provider.UpstreamStreamException;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Anthropic event streams from fixtures, read through the chunk stream, against the OpenAI chunks expected. */
+class AnthropicStreamMapperTest {
+
+    private static final long CREATED = 1_700_000_000L;
+
+    private static AnthropicChunkStream stream(String fixture) {
+        return new AnthropicChunkStream(new ByteArrayInputStream(Fixtures.text(fixture).getBytes(StandardCharsets.UTF_8)),
+                new AnthropicStreamMapper("claude-test", CREATED));
+    }
+
+    private static List<StreamChunk> readAll(AnthropicChunkStream stream) throws IOException {
+        List<StreamChunk> chunks = new ArrayList<>();
+        StreamChunk chunk;
+        while ((chunk = stream.next()) != null) {
+            chunks.add(chunk);
+        }
+        return chunks;
+    }
+
+    private static List<JsonNode> json(List<StreamChunk> chunks) {
+        return chunks.stream().map(c -> Fixtures.normalized(c.json())).toList();
+    }
+
+    @Test
+    void textStreamWithFinalUsageChunk() throws IOException {
+        List<StreamChunk> chunks = readAll(stream("anthropic/stream-text.sse"));
+
+        assertThat(json(chunks)).containsExactlyElementsOf(Fixtures.jsonLines("anthropic/stream-text.chunks.jsonl"));
+        StreamChunk last = chunks.get(chunks.size() - 1);
+        assertThat(last.hasChoices()).isFalse();
+        assertThat(last.usage()).isEqualTo(new Usage(40, 15, 10, false));
+        assertThat(chunks.subList(0, chunks.size() - 1)).allMatch(c -> c.hasChoices() && c.usage() == null);
+    }
+
+    @Test
+    void streamedParallelToolCallsWithInputJsonDeltas() throws IOException {
+        List<StreamChunk> chunks = readAll(stream("anthropic/stream-tools.sse"));
+
+        assertThat(json(chunks)).containsExactlyElementsOf(Fixtures.jsonLines("anthropic/stream-tools.chunks.jsonl"));
+        // the argument pieces join up to the tool's input
+        StringBuilder arguments = new StringBuilder();
+        for (JsonNode chunk : json(chunks)) {
+            JsonNode call = chunk.at("/choices/0/delta/tool_calls/0");
+            if (call.path("index").asInt(-1) == 0) {
+                arguments.append(call.at("/function/arguments").asText());
+            }
+        }
+        assertThat(Fixtures.parse(arguments.toString())).isEqualTo(Fixtures.parse("{\"location\":\"Paris, France\"}"));
+    }
+
+    @Test
+    void anErrorEventMidStreamIsThrownAfterTheChunksBeforeIt() throws IOException {
+        AnthropicChunkStream stream = stream("anthropic/stream-error.sse");
+        assertThat(Fixtures.normalized(stream.next().json()).at("/choices/0/delta/role").asText()).isEqualTo("assistant");
+        assertThat(Fixtures.normalized(stream.next().json()).at("/choices/0/delta/content").asText()).isEqualTo("Once upon");
+        assertThatThrownBy(stream::next).isInstanceOfSatisfying(UpstreamStreamException.class, e -> {
+            assertThat(e.error().type()).isEqualTo("api_error");
+            assertThat(e.error().code()).isEqualTo("overloaded_error");
+            assertThat(e.error().message()).isEqualTo("Overloaded");
+        });
+    }
+
+    @Test
+    void peekReadsOnlyTheFirstChunkAndKeepsIt() throws IOException {
+        AnthropicChunkStream stream = stream("anthropic/stream-text.sse");
+        StreamChunk first = stream.peek();
+        assertThat(stream.peek()).isSameAs(first);
+        assertThat(stream.next()).isSameAs(first);
+        assertThat(Fixtures.normalized(stream.next().json()).at("/choices/0/delta/content").asText()).isEqualTo("Hello");
+    }
+
+    @Test
+    void anErrorBeforeTheFirstChunkIsThrownByPeek() {
+        assertThatThrownBy(() -> stream("anthropic/stream-error-first.sse").peek())
+                .isInstanceOf(UpstreamStreamException.class);
+    }
+
+    @Test
+    void aStreamThatEndsBeforeMessageStopBrokeOff() throws IOException {
+        String text = Fixtures.text("anthropic/stream-text.sse");
+        String truncated = text.substring(0, text.indexOf("event: message_delta"));
+        AnthropicChunkStream stream = new AnthropicChunkStream(
+                new ByteArrayInputStream(truncated.getBytes(StandardCharsets.UTF_8)), new AnthropicStreamMapper("m", CREATED));
+        assertThat(stream.next()).isNotNull();
+        assertThat(stream.next()).isNotNull();
+        assertThat(stream.next()).isNotNull();
+        assertThatThrownBy(stream::next).isInstanceOf(IOException.class)
+                .isNotInstanceOf(UpstreamStreamException.class).hasMessageContaining("message_stop");
+    }
+
+    @Test
+    void eventsAreMappedOneAtATime() throws IOException {
+        AnthropicStreamMapper mapper = new AnthropicStreamMapper("claude-test", CREATED);
+        assertThat(mapper.map(Fixtures.parse("{\"type\":\"ping\"}"))).isEmpty();
+        assertThat(mapper.map(Fixtures.parse("{\"type\":\"content_block_stop\",\"index\":0}"))).isEmpty();
+        assertThat(mapper.map(Fixtures.parse(
+                "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"hm\"}}"))).isEmpty();
+        assertThat(mapper.finished()).isFalse();
+        assertThat(mapper.map(Fixtures.parse("{\"type\":\"message_stop\"}"))).hasSize(1);
+        assertThat(mapper.finished()).isTrue();
+    }
+}

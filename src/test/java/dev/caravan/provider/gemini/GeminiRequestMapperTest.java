@@ -1,0 +1,98 @@
+package dev.caravan.provider.gemini;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.api.ApiException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** OpenAI requests from fixtures, translated to the Gemini generateContent requests they must become. */
+class GeminiRequestMapperTest {
+
+    private static JsonNode translate(String fixture) {
+        return Fixtures.normalized(GeminiRequestMapper.toGenerateContentRequest(Fixtures.json(fixture)));
+    }
+
+    @Test
+    void textSystemInstructionAndGenerationConfig() {
+        assertThat(translate("gemini/request-text.openai.json")).isEqualTo(Fixtures.json("gemini/request-text.gemini.json"));
+    }
+
+    @Test
+    void multiTurnWithInlineImageAndJsonSchema() {
+        assertThat(translate("gemini/request-multiturn-images.openai.json"))
+                .isEqualTo(Fixtures.json("gemini/request-multiturn-images.gemini.json"));
+    }
+
+    @Test
+    void toolsParallelFunctionCallsAndFunctionResponses() {
+        assertThat(translate("gemini/request-tools.openai.json")).isEqualTo(Fixtures.json("gemini/request-tools.gemini.json"));
+    }
+
+    @Test
+    void theClientsRequestIsLeftUnchanged() {
+        ObjectNode request = Fixtures.json("gemini/request-tools.openai.json");
+        ObjectNode before = request.deepCopy();
+        GeminiRequestMapper.toGenerateContentRequest(request);
+        assertThat(request).isEqualTo(before);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "\"auto\"     | {\"mode\":\"AUTO\"}",
+        "\"none\"     | {\"mode\":\"NONE\"}",
+        "\"required\" | {\"mode\":\"ANY\"}"
+    })
+    void toolChoice(String openAi, String gemini) {
+        ObjectNode request = (ObjectNode) Fixtures.parse("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+                + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}],\"tool_choice\":" + openAi + "}");
+        assertThat(GeminiRequestMapper.toGenerateContentRequest(request).at("/toolConfig/functionCallingConfig"))
+                .isEqualTo(Fixtures.parse(gemini));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "\"logprobs\":true                                      | logprobs",
+        "\"top_logprobs\":2                                     | top_logprobs",
+        "\"logit_bias\":{\"1\":5}                               | logit_bias",
+        "\"audio\":{\"voice\":\"alloy\",\"format\":\"wav\"}     | audio",
+        "\"function_call\":\"auto\"                             | function_call",
+        "\"tools\":[{\"type\":\"custom\",\"custom\":{}}]        | tools[0].type"
+    })
+    void untranslatableParametersAreRefusedNamingTheParameter(String field, String param) {
+        assertRefused("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]," + field + "}", param);
+    }
+
+    @Test
+    void anImageUrlThatIsNotInlineDataIsRefused() {
+        assertRefused("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"see\"},"
+                + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"https://example.com/cat.png\"}}]}]}",
+                "messages[0].content[1].image_url.url");
+    }
+
+    @Test
+    void aToolResultForAnUnknownCallIsRefused() {
+        assertRefused("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},"
+                + "{\"role\":\"tool\",\"tool_call_id\":\"call_x\",\"content\":\"42\"}]}", "messages[1].tool_call_id");
+    }
+
+    @Test
+    void aJsonSchemaFormatWithoutASchemaIsRefused() {
+        assertRefused("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+                + "\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"x\"}}}", "response_format.json_schema.schema");
+    }
+
+    private static void assertRefused(String json, String param) {
+        ObjectNode request = (ObjectNode) Fixtures.parse(json);
+        assertThatThrownBy(() -> GeminiRequestMapper.toGenerateContentRequest(request))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.error().status()).isEqualTo(400);
+                    assertThat(e.error().type()).isEqualTo("invalid_request_error");
+                    assertThat(e.error().param()).isEqualTo(param);
+                });
+    }
+}
