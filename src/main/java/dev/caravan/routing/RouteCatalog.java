@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.caravan.provider.ProviderInfo;
 import org.apache.camel.CamelContext;
@@ -34,6 +35,8 @@ public class RouteCatalog {
     public static final String PROVIDER_ROUTE_PREFIX = "provider-";
 
     private final CamelContext camelContext;
+    /** Bumped on every route change; a snapshot built under an older generation is never kept. */
+    private final AtomicLong generation = new AtomicLong();
     private volatile Snapshot snapshot;
 
     public RouteCatalog(CamelContext camelContext) {
@@ -41,6 +44,7 @@ public class RouteCatalog {
         EventNotifierSupport invalidator = new EventNotifierSupport() {
             @Override
             public void notify(CamelEvent event) {
+                generation.incrementAndGet();
                 snapshot = null;
             }
 
@@ -83,14 +87,18 @@ public class RouteCatalog {
 
     private Snapshot snapshot() {
         Snapshot current = snapshot;
-        if (current == null) {
-            current = build();
-            snapshot = current;
+        if (current != null && current.generation() == generation.get()) {
+            return current;
         }
+        // a reload may land while we read the model: tag the snapshot with the generation seen before
+        // reading, so a change that arrives meanwhile makes the next call rebuild instead of trusting it
+        long seen = generation.get();
+        current = build(seen);
+        snapshot = current;
         return current;
     }
 
-    private Snapshot build() {
+    private Snapshot build(long seen) {
         Model model = camelContext.getCamelContextExtension().getContextPlugin(Model.class);
         Map<String, ProfileInfo> profiles = new LinkedHashMap<>();
         Map<String, ProviderInfo> providers = new LinkedHashMap<>();
@@ -110,7 +118,7 @@ public class RouteCatalog {
                 providers.put(info.name(), info);
             }
         }
-        return new Snapshot(Collections.unmodifiableMap(profiles), Collections.unmodifiableMap(providers));
+        return new Snapshot(seen, Collections.unmodifiableMap(profiles), Collections.unmodifiableMap(providers));
     }
 
     private ProviderInfo providerFrom(String routeName, RouteDefinition definition) {
@@ -183,6 +191,6 @@ public class RouteCatalog {
         return new ProfileInfo.Step(name, model);
     }
 
-    private record Snapshot(Map<String, ProfileInfo> profiles, Map<String, ProviderInfo> providers) {
+    private record Snapshot(long generation, Map<String, ProfileInfo> profiles, Map<String, ProviderInfo> providers) {
     }
 }
