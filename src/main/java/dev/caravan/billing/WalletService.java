@@ -2,9 +2,10 @@ package dev.caravan.billing;
 
 import java.math.BigDecimal;
 import java.sql.Date;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -13,6 +14,8 @@ import dev.caravan.account.ApiKey;
 import dev.caravan.account.Identity;
 import dev.caravan.api.ApiException;
 import dev.caravan.openai.OpenAiError;
+import org.postgresql.util.PSQLException;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -21,10 +24,15 @@ import org.springframework.transaction.annotation.Transactional;
  * Credits: a call's worst-case cost is reserved before it runs and settled on its real cost after. A
  * reservation is one conditional UPDATE of the wallet row ({@code balance - reserved >= amount}), so
  * concurrent calls of one user queue on that row and can never together spend more than the balance. The
- * key's daily and monthly budgets are held the same way, in the same transaction.
+ * key's daily and monthly budgets are held the same way, in the same statement. Both halves are database
+ * functions ({@code reserve_call}, {@code settle_call} in the V2 migration) so a reservation costs one round
+ * trip and a ledger batch one round trip of settlements.
  */
 @Service
 public class WalletService {
+
+    /** The SQLSTATE reserve_call raises when the wallet or a budget cannot cover a call. */
+    private static final String REFUSED = "CV402";
 
     /** A wallet: the balance, what open calls hold, and what is left to spend. */
     public record Balance(UUID userId, BigDecimal balance, BigDecimal reserved) {
@@ -43,44 +51,35 @@ public class WalletService {
         this.properties = properties;
     }
 
-    /** Holds {@code amount} for a call, or refuses it with 402 naming what cannot cover it. */
-    @Transactional
+    /** Holds {@code amount} for a call, or refuses it with 402 naming what cannot cover it. One round trip. */
     public void reserve(String requestId, Identity identity, BigDecimal amount) {
-        // A reservation only guards admission; the charge is made by settle(), which needs no reservation to
-        // exist. So this commit need not wait for the disk: on a database crash the worst loss is a few
-        // reservations, never a charge. It keeps the hot path at one round trip's latency.
-        jdbc.execute("set local synchronous_commit to off");
-        int held = jdbc.update("update wallets set reserved = reserved + ?, updated_at = now() "
-                + "where user_id = ? and balance - reserved >= ?", amount, identity.userId(), amount);
-        if (held == 0) {
-            Balance balance = balance(identity.userId());
-            throw insufficient("Insufficient credits: this request may cost up to $" + plain(amount) + " but $"
-                    + plain(balance.available()) + " is available. Top up the wallet or lower max_tokens.", "insufficient_credits");
-        }
-        LocalDate day = periods.today();
-        LocalDate month = periods.monthStart();
         ApiKey key = identity.key();
-        if (key != null) {
-            holdBudget(key.id(), "day", day, key.dailyBudget(), amount, "daily");
-            holdBudget(key.id(), "month", month, key.monthlyBudget(), amount, "monthly");
+        try {
+            // reserve_call (V2 migration) commits without waiting for the disk: see the comment there
+            jdbc.query("select reserve_call(?, ?, ?, ?, ?, ?, ?, ?, ?)", rs -> null, requestId, identity.userId(),
+                    identity.keyId(), amount, Date.valueOf(periods.today()), Date.valueOf(periods.monthStart()),
+                    key == null ? null : key.dailyBudget(), key == null ? null : key.monthlyBudget(),
+                    Timestamp.from(Instant.now().plus(properties.ttl())));
+        } catch (DataAccessException e) {
+            throw refusal(e, identity, amount);
         }
-        jdbc.update("insert into reservations (request_id, user_id, key_id, amount, day_start, month_start, expires_at) "
-                + "values (?, ?, ?, ?, ?, ?, ?)", requestId, identity.userId(), identity.keyId(), amount, Date.valueOf(day),
-                Date.valueOf(month), Timestamp.from(Instant.now().plus(properties.ttl())));
     }
 
-    private void holdBudget(UUID keyId, String period, LocalDate start, BigDecimal budget, BigDecimal amount, String name) {
-        if (budget == null) {
-            return;
+    private RuntimeException refusal(DataAccessException e, Identity identity, BigDecimal amount) {
+        if (!(e.getMostSpecificCause() instanceof SQLException sql) || !REFUSED.equals(sql.getSQLState())) {
+            return e;
         }
-        jdbc.update("insert into key_spend (key_id, period, period_start) values (?, ?, ?) on conflict do nothing",
-                keyId, period, Date.valueOf(start));
-        int held = jdbc.update("update key_spend set reserved = reserved + ? where key_id = ? and period = ? "
-                + "and period_start = ? and spent + reserved + ? <= ?", amount, keyId, period, Date.valueOf(start), amount, budget);
-        if (held == 0) {
-            throw insufficient("This request would exceed the key's " + name + " budget of $" + plain(budget)
-                    + " (may cost up to $" + plain(amount) + ").", name + "_budget_exceeded");
-        }
+        String code = sql instanceof PSQLException psql && psql.getServerErrorMessage() != null
+                ? psql.getServerErrorMessage().getMessage() : "insufficient_credits";
+        return switch (code) {
+            case "daily_budget_exceeded" -> insufficient("This request would exceed the key's daily budget of $"
+                    + plain(identity.key().dailyBudget()) + " (may cost up to $" + plain(amount) + ").", code);
+            case "monthly_budget_exceeded" -> insufficient("This request would exceed the key's monthly budget of $"
+                    + plain(identity.key().monthlyBudget()) + " (may cost up to $" + plain(amount) + ").", code);
+            default -> insufficient("Insufficient credits: this request may cost up to $" + plain(amount) + " but $"
+                    + plain(balance(identity.userId()).available()) + " is available. Top up the wallet or lower max_tokens.",
+                    "insufficient_credits");
+        };
     }
 
     /** A finished call to settle: who pays, and what it really cost. */
@@ -93,28 +92,31 @@ public class WalletService {
      * per request id), so a retried batch or a late sweeper changes nothing. The charge does not need the
      * reservation to exist (see {@link #reserve}).
      */
-    @Transactional
     public void settle(Settlement settlement) {
-        List<Map<String, Object>> rows = jdbc.queryForList("update reservations set status = 'settled', settled = ? "
-                + "where request_id = ? and status = 'open' returning key_id, amount, day_start, month_start",
-                settlement.cost(), settlement.requestId());
-        LocalDate day = periods.today();
-        LocalDate month = periods.monthStart();
-        if (!rows.isEmpty()) {
-            Map<String, Object> reservation = rows.get(0);
-            day = ((Date) reservation.get("day_start")).toLocalDate();
-            month = ((Date) reservation.get("month_start")).toLocalDate();
-            release(settlement.userId(), (UUID) reservation.get("key_id"), (BigDecimal) reservation.get("amount"), day, month);
-        }
-        charge(settlement.requestId(), settlement.userId(), settlement.keyId(), settlement.cost(), settlement.reason(), day, month);
+        settleAll(List.of(settlement));
     }
 
-    /** Settles a batch in one transaction (one commit for the whole ledger batch). */
+    /** Settles a ledger batch: one round trip of procedure calls, one (durable) commit. */
     @Transactional
     public void settleAll(List<Settlement> settlements) {
-        for (Settlement settlement : settlements) {
-            settle(settlement);
-        }
+        Date day = Date.valueOf(periods.today());
+        Date month = Date.valueOf(periods.monthStart());
+        jdbc.batchUpdate(SETTLE, settlements, 500, (statement, s) -> bindSettle(statement, s.requestId(), s.userId(),
+                s.keyId(), s.cost(), s.reason(), day, month, "settled"));
+    }
+
+    private static final String SETTLE = "call settle_call(?, ?, ?, ?, ?, ?, ?, ?)";
+
+    private static void bindSettle(PreparedStatement statement, String requestId, UUID userId, UUID keyId, BigDecimal cost,
+            String reason, Date day, Date month, String status) throws SQLException {
+        statement.setString(1, requestId);
+        statement.setObject(2, userId);
+        statement.setObject(3, keyId);
+        statement.setBigDecimal(4, cost);
+        statement.setString(5, reason);
+        statement.setDate(6, day);
+        statement.setDate(7, month);
+        statement.setString(8, status);
     }
 
     /**
@@ -135,13 +137,10 @@ public class WalletService {
             UUID keyId = (UUID) row.get("key_id");
             BigDecimal ledgerCost = (BigDecimal) row.get("ledger_cost");
             BigDecimal cost = ledgerCost != null ? ledgerCost : (BigDecimal) row.get("amount");
-            LocalDate day = ((Date) row.get("day_start")).toLocalDate();
-            LocalDate month = ((Date) row.get("month_start")).toLocalDate();
-            jdbc.update("update reservations set status = ?, settled = ? where request_id = ?",
-                    ledgerCost != null ? "settled" : "expired", cost, requestId);
-            release(userId, keyId, (BigDecimal) row.get("amount"), day, month);
-            charge(requestId, userId, keyId, cost, ledgerCost != null ? "settled late from the ledger"
-                    : "reservation expired without settlement: charged the reserved worst case", day, month);
+            jdbc.update(SETTLE, statement -> bindSettle(statement, requestId, userId, keyId, cost,
+                    ledgerCost != null ? "settled late from the ledger"
+                            : "reservation expired without settlement: charged the reserved worst case",
+                    (Date) row.get("day_start"), (Date) row.get("month_start"), ledgerCost != null ? "settled" : "expired"));
             if (ledgerCost == null) {
                 jdbc.update("insert into usage_ledger (request_id, user_id, key_id, operation, cost, estimated, status, outcome) "
                         + "values (?, ?, ?, 'unknown', ?, true, 0, 'expired') on conflict do nothing",
@@ -149,35 +148,6 @@ public class WalletService {
             }
         }
         return rows;
-    }
-
-    private void release(UUID userId, UUID keyId, BigDecimal held, LocalDate day, LocalDate month) {
-        jdbc.update("update wallets set reserved = reserved - ?, updated_at = now() where user_id = ?", held, userId);
-        if (keyId != null) {
-            jdbc.update("update key_spend set reserved = reserved - ? where key_id = ? and ((period = 'day' and period_start = ?) "
-                    + "or (period = 'month' and period_start = ?))", held, keyId, Date.valueOf(day), Date.valueOf(month));
-        }
-    }
-
-    private void charge(String requestId, UUID userId, UUID keyId, BigDecimal cost, String reason, LocalDate day,
-            LocalDate month) {
-        if (cost.signum() == 0) {
-            return;
-        }
-        int charged = jdbc.update("insert into wallet_transactions (user_id, amount, kind, reason, request_id, actor) "
-                + "values (?, ?, 'charge', ?, ?, 'gateway') on conflict do nothing", userId, cost.negate(), reason, requestId);
-        if (charged == 0) {
-            return;
-        }
-        jdbc.update("update wallets set balance = balance - ?, updated_at = now() where user_id = ?", cost, userId);
-        if (keyId != null) {
-            for (String period : List.of("day", "month")) {
-                Date start = Date.valueOf(period.equals("day") ? day : month);
-                jdbc.update("insert into key_spend (key_id, period, period_start, spent) values (?, ?, ?, ?) "
-                        + "on conflict (key_id, period, period_start) do update set spent = key_spend.spent + excluded.spent",
-                        keyId, period, start, cost);
-            }
-        }
     }
 
     /** A top-up (positive) or an adjustment (either sign), recorded as a wallet transaction with its reason. */

@@ -182,4 +182,38 @@ class WalletServiceTest extends GatewayTestSupport {
                 .isEqualTo("expired");
         assertThat(jdbc.queryForObject("select estimated from usage_ledger where request_id = ?", Boolean.class, crashed)).isTrue();
     }
+
+    @Test
+    void settlingReleasesOnlyTheBudgetPeriodsThatWereHeld() {
+        // a daily budget and no monthly one: the month row is charged but never held, so it must not be released
+        Account account = newAccount(new BigDecimal("100"), new BigDecimal("10.00"), null);
+        Identity identity = identityOf(account);
+        for (int i = 0; i < 3; i++) {
+            String request = rid();
+            wallets.reserve(request, identity, new BigDecimal("1.00"));
+            wallets.settle(settlement(request, account, "0.25"));
+        }
+        assertThat(wallets.keySpend(account.keyId()).get("day")[0]).isEqualByComparingTo("0.75");
+        assertThat(wallets.keySpend(account.keyId()).get("day")[1]).isEqualByComparingTo("0");
+        assertThat(wallets.keySpend(account.keyId()).get("month")[0]).isEqualByComparingTo("0.75");
+        assertThat(wallets.keySpend(account.keyId()).get("month")[1]).isEqualByComparingTo("0");
+    }
+
+    @Test
+    void aRefusedBudgetHoldsNothingAnywhere() {
+        Account account = newAccount(new BigDecimal("100"), new BigDecimal("10.00"), new BigDecimal("1.00"));
+        Identity identity = identityOf(account);
+        // the wallet and the daily budget could cover it, the monthly one cannot: nothing may stay held
+        assertThatThrownBy(() -> wallets.reserve(rid(), identity, new BigDecimal("2.00")))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.error().status()).isEqualTo(402);
+                    assertThat(e.error().code()).isEqualTo("monthly_budget_exceeded");
+                    assertThat(e.error().message()).contains("monthly budget of $1");
+                });
+        assertThat(wallets.balance(account.userId()).reserved()).isEqualByComparingTo("0");
+        assertThat(jdbc.queryForObject("select coalesce(sum(reserved), 0) from key_spend where key_id = ?",
+                BigDecimal.class, account.keyId())).isEqualByComparingTo("0");
+        assertThat(jdbc.queryForObject("select count(*) from reservations where key_id = ?", Integer.class,
+                account.keyId())).isZero();
+    }
 }
