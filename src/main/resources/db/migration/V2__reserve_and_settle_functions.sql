@@ -46,59 +46,57 @@ begin
 end
 $$;
 
--- Settles one call: releases its hold if still open (marking the reservation p_status) and charges p_cost
--- once per request id (the unique charge index), to the wallet and to the key's day and month spending.
--- Idempotent: a retried batch or a late sweeper changes nothing. The charge needs no reservation, so a hold
--- lost in a crash still ends in the right charge. p_day/p_month are the periods to charge when no
--- reservation says which.
-create procedure settle_call(p_request_id text, p_user_id uuid, p_key_id uuid, p_cost numeric, p_reason text,
-                             p_day date, p_month date, p_status text)
-    language plpgsql as $$
-declare
-    held       numeric := 0;
-    held_key   uuid;
-    held_day   boolean := false;
-    held_month boolean := false;
-    charged    numeric := 0;
-    v_day      date := p_day;
-    v_month    date := p_month;
-    r          record;
-begin
-    update reservations set status = p_status, settled = p_cost
-        where request_id = p_request_id and status = 'open'
-        returning amount, key_id, day_start, month_start, holds_day, holds_month into r;
-    if found then
-        held := r.amount;
-        held_key := r.key_id;
-        held_day := r.holds_day;
-        held_month := r.holds_month;
-        v_day := r.day_start;
-        v_month := r.month_start;
-    end if;
-    if p_cost <> 0 then
-        insert into wallet_transactions (user_id, amount, kind, reason, request_id, actor)
-            values (p_user_id, -p_cost, 'charge', p_reason, p_request_id, 'gateway')
-            on conflict do nothing;
-        if found then
-            charged := p_cost;
-        end if;
-    end if;
-    if held <> 0 or charged <> 0 then
-        update wallets set reserved = reserved - held, balance = balance - charged, updated_at = now()
-            where user_id = p_user_id;
-    end if;
-    if held_day then
-        update key_spend set reserved = reserved - held
-            where key_id = held_key and period = 'day' and period_start = v_day;
-    end if;
-    if held_month then
-        update key_spend set reserved = reserved - held
-            where key_id = held_key and period = 'month' and period_start = v_month;
-    end if;
-    if p_key_id is not null and charged <> 0 then
-        insert into key_spend as s (key_id, period, period_start, spent)
-            values (p_key_id, 'day', v_day, charged), (p_key_id, 'month', v_month, charged)
-            on conflict (key_id, period, period_start) do update set spent = s.spent + excluded.spent;
-    end if;
-end
+-- Settles a batch of calls in one statement: each call's open reservation is closed (marked with its status)
+-- and its hold released, and its cost is charged once per request id (the unique charge index) to the wallet
+-- and to the key's day and month spending. Idempotent: a retried batch or a late sweeper changes nothing. A
+-- charge needs no reservation, so a hold lost in a crash still ends in the right charge; a call without one is
+-- charged to the periods p_day / p_month. Each row is changed once per statement, the wallet last, so a
+-- wallet is locked only from its one update to the commit, not while the whole batch is worked through.
+create function settle_calls(p_request_ids text[], p_user_ids uuid[], p_key_ids uuid[], p_costs numeric[],
+                             p_reasons text[], p_statuses text[], p_day date, p_month date) returns void
+    language sql as $$
+with calls as (
+    -- a request id twice in one batch (a retried event) is settled once
+    select distinct on (request_id) *
+        from unnest(p_request_ids, p_user_ids, p_key_ids, p_costs, p_reasons, p_statuses)
+        as c (request_id, user_id, key_id, cost, reason, status)
+), closed as (
+    update reservations r set status = c.status, settled = c.cost
+        from calls c
+        where r.request_id = c.request_id and r.status = 'open'
+        returning r.request_id, r.user_id, r.key_id, r.amount, r.day_start, r.month_start, r.holds_day, r.holds_month
+), charged as (
+    insert into wallet_transactions (user_id, amount, kind, reason, request_id, actor)
+        select c.user_id, -c.cost, 'charge', c.reason, c.request_id, 'gateway' from calls c where c.cost <> 0
+        on conflict do nothing
+        returning request_id, user_id, -amount as cost
+), spend as (
+    -- per key and period: the holds released and the charges added
+    select key_id, period, period_start, sum(released) as released, sum(spent) as spent from (
+        select key_id, 'day' as period, day_start as period_start, amount as released, 0 as spent
+            from closed where holds_day
+        union all
+        select key_id, 'month', month_start, amount, 0 from closed where holds_month
+        union all
+        select c.key_id, 'day', coalesce(r.day_start, p_day), 0, ch.cost
+            from charged ch join calls c using (request_id) left join closed r using (request_id)
+            where c.key_id is not null
+        union all
+        select c.key_id, 'month', coalesce(r.month_start, p_month), 0, ch.cost
+            from charged ch join calls c using (request_id) left join closed r using (request_id)
+            where c.key_id is not null
+    ) deltas group by key_id, period, period_start
+), spent as (
+    insert into key_spend as s (key_id, period, period_start, spent, reserved)
+        select key_id, period, period_start, spent, -released from spend
+        on conflict (key_id, period, period_start)
+        do update set spent = s.spent + excluded.spent, reserved = s.reserved + excluded.reserved
+)
+update wallets w set reserved = w.reserved - d.released, balance = w.balance - d.charged, updated_at = now()
+    from (select user_id, sum(released) as released, sum(charged) as charged from (
+              select user_id, amount as released, 0 as charged from closed
+              union all
+              select user_id, 0, cost from charged
+          ) deltas group by user_id) d
+    where w.user_id = d.user_id
 $$;

@@ -16,6 +16,7 @@ import dev.caravan.api.ApiException;
 import dev.caravan.openai.OpenAiError;
 import org.postgresql.util.PSQLException;
 import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -25,8 +26,8 @@ import org.springframework.transaction.annotation.Transactional;
  * reservation is one conditional UPDATE of the wallet row ({@code balance - reserved >= amount}), so
  * concurrent calls of one user queue on that row and can never together spend more than the balance. The
  * key's daily and monthly budgets are held the same way, in the same statement. Both halves are database
- * functions ({@code reserve_call}, {@code settle_call} in the V2 migration) so a reservation costs one round
- * trip and a ledger batch one round trip of settlements.
+ * functions ({@code reserve_call}, {@code settle_calls} in the V2 migration) so a reservation costs one round
+ * trip and a whole ledger batch is settled by one statement.
  */
 @Service
 public class WalletService {
@@ -82,8 +83,12 @@ public class WalletService {
         };
     }
 
-    /** A finished call to settle: who pays, and what it really cost. */
-    public record Settlement(String requestId, UUID userId, UUID keyId, BigDecimal cost, String reason) {
+    /** A finished call to settle: who pays, what it really cost, and how its reservation is to be marked. */
+    public record Settlement(String requestId, UUID userId, UUID keyId, BigDecimal cost, String reason, String status) {
+
+        public Settlement(String requestId, UUID userId, UUID keyId, BigDecimal cost, String reason) {
+            this(requestId, userId, keyId, cost, reason, "settled");
+        }
     }
 
     /**
@@ -96,27 +101,42 @@ public class WalletService {
         settleAll(List.of(settlement));
     }
 
-    /** Settles a ledger batch: one round trip of procedure calls, one (durable) commit. */
-    @Transactional
+    /** Settles a ledger batch in one statement (atomic on its own) and one durable commit. */
     public void settleAll(List<Settlement> settlements) {
-        Date day = Date.valueOf(periods.today());
-        Date month = Date.valueOf(periods.monthStart());
-        jdbc.batchUpdate(SETTLE, settlements, 500, (statement, s) -> bindSettle(statement, s.requestId(), s.userId(),
-                s.keyId(), s.cost(), s.reason(), day, month, "settled"));
-    }
-
-    private static final String SETTLE = "call settle_call(?, ?, ?, ?, ?, ?, ?, ?)";
-
-    private static void bindSettle(PreparedStatement statement, String requestId, UUID userId, UUID keyId, BigDecimal cost,
-            String reason, Date day, Date month, String status) throws SQLException {
-        statement.setString(1, requestId);
-        statement.setObject(2, userId);
-        statement.setObject(3, keyId);
-        statement.setBigDecimal(4, cost);
-        statement.setString(5, reason);
-        statement.setDate(6, day);
-        statement.setDate(7, month);
-        statement.setString(8, status);
+        if (settlements.isEmpty()) {
+            return;
+        }
+        int n = settlements.size();
+        String[] requestIds = new String[n];
+        UUID[] userIds = new UUID[n];
+        UUID[] keyIds = new UUID[n];
+        BigDecimal[] costs = new BigDecimal[n];
+        String[] reasons = new String[n];
+        String[] statuses = new String[n];
+        for (int i = 0; i < n; i++) {
+            Settlement s = settlements.get(i);
+            requestIds[i] = s.requestId();
+            userIds[i] = s.userId();
+            keyIds[i] = s.keyId();
+            costs[i] = s.cost();
+            reasons[i] = s.reason();
+            statuses[i] = s.status();
+        }
+        jdbc.execute((ConnectionCallback<Void>) connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "select settle_calls(?, ?, ?, ?, ?, ?, ?, ?)")) {
+                statement.setArray(1, connection.createArrayOf("text", requestIds));
+                statement.setArray(2, connection.createArrayOf("uuid", userIds));
+                statement.setArray(3, connection.createArrayOf("uuid", keyIds));
+                statement.setArray(4, connection.createArrayOf("numeric", costs));
+                statement.setArray(5, connection.createArrayOf("text", reasons));
+                statement.setArray(6, connection.createArrayOf("text", statuses));
+                statement.setDate(7, Date.valueOf(periods.today()));
+                statement.setDate(8, Date.valueOf(periods.monthStart()));
+                statement.execute();
+            }
+            return null;
+        });
     }
 
     /**
@@ -137,10 +157,10 @@ public class WalletService {
             UUID keyId = (UUID) row.get("key_id");
             BigDecimal ledgerCost = (BigDecimal) row.get("ledger_cost");
             BigDecimal cost = ledgerCost != null ? ledgerCost : (BigDecimal) row.get("amount");
-            jdbc.update(SETTLE, statement -> bindSettle(statement, requestId, userId, keyId, cost,
-                    ledgerCost != null ? "settled late from the ledger"
-                            : "reservation expired without settlement: charged the reserved worst case",
-                    (Date) row.get("day_start"), (Date) row.get("month_start"), ledgerCost != null ? "settled" : "expired"));
+            settleAll(List.of(new Settlement(requestId, userId, keyId, cost, ledgerCost != null
+                    ? "settled late from the ledger"
+                    : "reservation expired without settlement: charged the reserved worst case",
+                    ledgerCost != null ? "settled" : "expired")));
             if (ledgerCost == null) {
                 jdbc.update("insert into usage_ledger (request_id, user_id, key_id, operation, cost, estimated, status, outcome) "
                         + "values (?, ?, ?, 'unknown', ?, true, 0, 'expired') on conflict do nothing",

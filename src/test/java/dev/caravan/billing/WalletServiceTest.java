@@ -216,4 +216,29 @@ class WalletServiceTest extends GatewayTestSupport {
         assertThat(jdbc.queryForObject("select count(*) from reservations where key_id = ?", Integer.class,
                 account.keyId())).isZero();
     }
+
+    @Test
+    void aBatchOfOneUsersCallsIsSettledExactlyInOneStatement() {
+        Account account = newAccount(new BigDecimal("10.00"), new BigDecimal("5.00"), null);
+        Identity identity = identityOf(account);
+        List<WalletService.Settlement> batch = new java.util.ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            String request = rid();
+            wallets.reserve(request, identity, new BigDecimal("0.05"));
+            batch.add(settlement(request, account, "0.01"));
+        }
+        // a call whose hold was lost, and a retried settlement of one already in the batch
+        batch.add(settlement(rid(), account, "0.50"));
+        batch.add(batch.get(0));
+        wallets.settleAll(batch);
+        wallets.settleAll(batch);
+
+        WalletService.Balance balance = wallets.balance(account.userId());
+        assertThat(balance.balance()).isEqualByComparingTo("9.00");   // 10 - 50 x 0.01 - 0.50
+        assertThat(balance.reserved()).isEqualByComparingTo("0");
+        assertThat(wallets.keySpend(account.keyId()).get("day")[0]).isEqualByComparingTo("1.00");
+        assertThat(wallets.keySpend(account.keyId()).get("day")[1]).isEqualByComparingTo("0");
+        assertThat(jdbc.queryForObject("select count(*) from wallet_transactions where user_id = ? and kind = 'charge'",
+                Integer.class, account.userId())).isEqualTo(51);
+    }
 }

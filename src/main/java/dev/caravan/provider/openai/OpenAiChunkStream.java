@@ -58,7 +58,7 @@ final class OpenAiChunkStream implements ChunkStream {
             }
             boolean mentionsError = data.contains("\"error\"") || "error".equals(event.event());
             boolean mayFinish = data.contains("\"finish_reason\"") && !data.contains("\"finish_reason\":null");
-            if (!mentionsError && !mayFinish && !data.contains("\"usage\"")) {
+            if (!mentionsError && !mayFinish && !hasUsage(data)) {
                 return new StreamChunk(data.getBytes(StandardCharsets.UTF_8), null, true);
             }
             JsonNode node = Json.read(data.getBytes(StandardCharsets.UTF_8));
@@ -80,6 +80,26 @@ final class OpenAiChunkStream implements ChunkStream {
             throw new IOException("stream ended before the answer was finished");
         }
         return null;
+    }
+
+    /**
+     * Whether a chunk carries a usage object. With {@code include_usage} OpenAI writes {@code "usage":null} on
+     * every content chunk; only the last one has a value, so only that one needs parsing. A {@code "usage"}
+     * inside generated text is escaped ({@code \"usage\"}), so a match is always the field.
+     */
+    static boolean hasUsage(String data) {
+        int at = data.indexOf("\"usage\"");
+        while (at >= 0) {
+            int i = at + 7;
+            while (i < data.length() && (data.charAt(i) == ':' || Character.isWhitespace(data.charAt(i)))) {
+                i++;
+            }
+            if (!data.startsWith("null", i)) {
+                return true;
+            }
+            at = data.indexOf("\"usage\"", i);
+        }
+        return false;
     }
 
     @Override

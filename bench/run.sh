@@ -1,0 +1,400 @@
+#!/usr/bin/env bash
+# Caravan benchmark: a direct call to a stub upstream versus the same call through Caravan, in one run.
+#
+#   bench/run.sh                      # uses /work/main/target/caravan-*.jar (or wherever this repo is)
+#   CARAVAN_JAR=/path/caravan.jar bench/run.sh
+#
+# Writes the results table to stdout and bench/out/results.md; progress and diagnostics go to stderr, logs and
+# raw load-generator output to bench/out/. Exits 1 when any request failed (a run with errors is not valid).
+# See bench/README.md for what each phase measures and how to read the numbers.
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_DIR=$(dirname "$BENCH_DIR")
+OUT=$BENCH_DIR/out
+
+# --- settings (environment overrides) -------------------------------------------------------------------------
+JAVA_HOME=${BENCH_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+JAVA=$JAVA_HOME/bin/java
+CARAVAN_HOME=${CARAVAN_HOME:-$REPO_DIR}        # working directory of the gateway: application.yaml, routes/
+GATEWAY_PORT=${GATEWAY_PORT:-8088}
+STUB_PORT=${STUB_PORT:-9099}
+GATEWAY_HEAP=${GATEWAY_HEAP:-1g}
+WARMUP=${WARMUP:-8}                            # seconds of unmeasured load before each measured wrk run
+DURATION=${DURATION:-15}                       # seconds of each measured wrk run
+JIT_WARMUP=${JIT_WARMUP:-45}                   # seconds of load on a fresh gateway before the first phase
+HIGH_CONCURRENCY=${HIGH_CONCURRENCY:-64}
+WRK_THREADS=${WRK_THREADS:-2}                  # wrk threads at high concurrency (c1 always uses one)
+STREAMS=${STREAMS:-256}
+STREAM_ROUNDS=${STREAM_ROUNDS:-5}
+STREAM_WARMUP_ROUNDS=${STREAM_WARMUP_ROUNDS:-3}
+STUB_CHUNKS=${STUB_CHUNKS:-10}
+STUB_CHUNK_DELAY_MS=${STUB_CHUNK_DELAY_MS:-20}
+DATABASE_URL=${DATABASE_URL:-jdbc:postgresql://127.0.0.1:5432/test}
+DATABASE_USER=${DATABASE_USER:-postgres}
+BENCH_SCHEMA=${BENCH_SCHEMA:-caravan_bench}
+
+# targets, printed next to the results
+TARGET_ADDED_P50_C1_MS=0.5
+TARGET_RPS_HIGH=8000
+TARGET_ADDED_TTFB_P50_MS=5
+
+STUB_MODEL=stub-model
+CARAVAN_MODEL=bench/$STUB_MODEL
+CLK_TCK=$(getconf CLK_TCK)
+
+log() { echo "[bench $(date +%H:%M:%S)] $*" >&2; }
+die() { log "ERROR: $*"; exit 2; }
+
+# --- processes and cleanup --------------------------------------------------------------------------------------
+STUB_PID=""
+GATEWAY_PID=""
+
+stop_process() { # pid name: TERM, wait up to 20 s (graceful shutdown), then KILL
+    local pid=$1 name=$2
+    [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 100); do
+        kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+        sleep 0.2
+    done
+    log "$name did not stop in 20 s: killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+    stop_process "$GATEWAY_PID" gateway
+    stop_process "$STUB_PID" stub
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM   # run the EXIT trap on Ctrl-C too
+
+# --- tools ------------------------------------------------------------------------------------------------------
+need() { # command [debian package]: installs it with apt-get when missing (the bench machine is a root sandbox)
+    command -v "$1" >/dev/null && return 0
+    if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+        log "installing ${2:-$1}"
+        apt-get install -y -qq "${2:-$1}" >/dev/null 2>&1 \
+            || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq "${2:-$1}" >/dev/null 2>&1; } \
+            || die "could not install ${2:-$1}"
+    else
+        die "$1 is missing (apt-get install ${2:-$1})"
+    fi
+}
+need wrk
+need jq
+need curl
+need psql postgresql-client
+[[ -x $JAVA ]] || die "no JDK at $JAVA_HOME (set BENCH_JAVA_HOME)"
+
+if [[ -z ${CARAVAN_JAR:-} ]]; then
+    # the executable jar of the repo's last build; -plain / -sources / .original are not runnable
+    CARAVAN_JAR=$(ls -t "$REPO_DIR"/target/caravan-*.jar 2>/dev/null | grep -vE -- '-(plain|sources|javadoc)\.jar$' | head -n1 || true)
+fi
+[[ -n ${CARAVAN_JAR:-} && -f $CARAVAN_JAR ]] || die "no gateway jar: build one (./mvnw -DskipTests package) or set CARAVAN_JAR"
+[[ -f $CARAVAN_HOME/application.yaml && -d $CARAVAN_HOME/routes ]] || die "CARAVAN_HOME=$CARAVAN_HOME has no application.yaml and routes/"
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+port_free "$GATEWAY_PORT" || die "port $GATEWAY_PORT is in use (set GATEWAY_PORT)"
+port_free "$STUB_PORT" || die "port $STUB_PORT is in use (set STUB_PORT)"
+
+mkdir -p "$OUT"
+rm -f "$OUT"/wrk-*.txt "$OUT"/stream-*.txt "$OUT"/raw.txt
+
+# --- machine facts, taken before anything of ours runs ----------------------------------------------------------
+LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
+CORES=$(nproc)
+CPU_MODEL=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || echo unknown)
+JDK_VERSION=$("$JAVA" -version 2>&1 | head -n1)
+WRK_VERSION=$(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2 || true)
+JAR_BUILD=$(unzip -p "$CARAVAN_JAR" META-INF/build-info.properties 2>/dev/null | grep -E '^build\.(version|time)=' | cut -d= -f2 | tr -d '\\' | paste -sd' ' || true)
+log "load average at start: $LOAD_AT_START ($CORES cores); JDK: $JDK_VERSION"
+log "gateway jar: $CARAVAN_JAR ${JAR_BUILD:+(build $JAR_BUILD)}; working directory: $CARAVAN_HOME"
+
+# --- compile the stub and the stream client once (faster than the source launcher on every start) --------------
+CLASSES=$OUT/classes
+"$JAVA_HOME/bin/javac" -d "$CLASSES" "$BENCH_DIR/stub/StubUpstream.java" "$BENCH_DIR/client/StreamTtfb.java"
+
+# --- stub upstream ----------------------------------------------------------------------------------------------
+# SerialGC: the stub allocates little, and a single GC thread leaves the cores to the gateway
+"$JAVA" -XX:+UseSerialGC -Xms256m -Xmx256m -Dstub.chunks="$STUB_CHUNKS" -Dstub.chunkDelayMs="$STUB_CHUNK_DELAY_MS" \
+    -cp "$CLASSES" StubUpstream "$STUB_PORT" >"$OUT/stub.log" 2>&1 &
+STUB_PID=$!
+STUB_URL=http://127.0.0.1:$STUB_PORT
+for _ in $(seq 100); do
+    curl -sf "$STUB_URL/health" >/dev/null 2>&1 && break
+    kill -0 "$STUB_PID" 2>/dev/null || { cat "$OUT/stub.log" >&2; die "the stub did not start"; }
+    sleep 0.1
+done
+curl -sf "$STUB_URL/health" >/dev/null || die "the stub does not answer on $STUB_URL"
+log "$(head -n1 "$OUT/stub.log")"
+
+# --- gateway ----------------------------------------------------------------------------------------------------
+# its own schema on the shared PostgreSQL, fresh every run: no leftovers from earlier runs in wallets or ledger
+PG_HOSTPORT_DB=${DATABASE_URL#jdbc:postgresql://}
+PG_HOST=${PG_HOSTPORT_DB%%[:/]*}
+PG_PORT=$(sed -nE 's#^[^:/]+:([0-9]+)/.*#\1#p' <<<"$PG_HOSTPORT_DB"); PG_PORT=${PG_PORT:-5432}
+PG_DB=${PG_HOSTPORT_DB#*/}; PG_DB=${PG_DB%%\?*}
+PGPASSWORD=${DATABASE_PASSWORD:-} PGOPTIONS='--client-min-messages=warning' psql -q -v ON_ERROR_STOP=1 \
+    -h "$PG_HOST" -p "$PG_PORT" -U "$DATABASE_USER" -d "$PG_DB" -c "drop schema if exists $BENCH_SCHEMA cascade" \
+    || die "cannot reach PostgreSQL at $DATABASE_URL as $DATABASE_USER"
+
+# a new admin key per run: cvn_live_ + 40 base62 characters (head reads a fixed amount: no SIGPIPE under pipefail)
+ADMIN_KEY=cvn_live_$(head -c 1000 /dev/urandom | LC_ALL=C tr -dc 'A-Za-z0-9' | cut -c1-40)
+[[ ${#ADMIN_KEY} -eq 49 ]] || die "could not generate an admin key"
+
+GATEWAY_URL=http://127.0.0.1:$GATEWAY_PORT
+log "starting the gateway on port $GATEWAY_PORT"
+# Route reloading is off: the bench must not react to someone editing routes/ during the run. WARN logging keeps
+# the console quiet; the application logger stays at INFO for the "Started CaravanApplication" line.
+(
+    cd "$CARAVAN_HOME"
+    export DATABASE_URL DATABASE_USER CARAVAN_ADMIN_KEY=$ADMIN_KEY BENCH_STUB_URL=$STUB_URL/v1
+    exec "$JAVA" -Xms"$GATEWAY_HEAP" -Xmx"$GATEWAY_HEAP" -jar "$CARAVAN_JAR" \
+        --server.port="$GATEWAY_PORT" \
+        --caravan.database.schema="$BENCH_SCHEMA" \
+        --camel.main.routes-include-pattern="file:routes/**/*.yaml,file:$BENCH_DIR/routes/*.yaml" \
+        --camel.main.routes-reload-enabled=false \
+        --caravan.billing.prices-file="$BENCH_DIR/prices.yaml" \
+        --spring.main.banner-mode=off \
+        --logging.level.root=WARN \
+        --logging.level.dev.caravan.CaravanApplication=INFO
+) >"$OUT/caravan.log" 2>&1 &
+GATEWAY_PID=$!
+for i in $(seq 180); do
+    curl -sf "$GATEWAY_URL/health" >/dev/null 2>&1 && break
+    kill -0 "$GATEWAY_PID" 2>/dev/null || { tail -n 40 "$OUT/caravan.log" >&2; die "the gateway exited during startup"; }
+    [[ $i -lt 180 ]] || { tail -n 40 "$OUT/caravan.log" >&2; die "the gateway did not answer /health in 180 s"; }
+    sleep 1
+done
+log "$(grep -m1 'Started CaravanApplication' "$OUT/caravan.log" || echo 'gateway is up')"
+HEALTH=$(curl -sf "$GATEWAY_URL/health")
+[[ $(jq -r .status <<<"$HEALTH") == ok ]] || log "WARNING: /health is not ok: $HEALTH"
+
+# --- a user with plenty of credit and an API key, through the admin API ----------------------------------------
+admin() { # method path [json body]: the response body; fails on a non-2xx answer
+    curl -sS --fail-with-body -X "$1" "$GATEWAY_URL$2" -H "Authorization: Bearer $ADMIN_KEY" \
+        -H 'Content-Type: application/json' ${3:+-d "$3"}
+}
+USER_ID=$(admin POST /admin/users '{"name":"bench","email":"bench@caravan.local"}' | jq -er .id) \
+    || die "could not create the bench user"
+admin POST "/admin/users/$USER_ID/credits" '{"kind":"topup","amount":1000000,"reason":"benchmark"}' >/dev/null \
+    || die "could not top up the bench user"
+API_KEY=$(admin POST "/admin/users/$USER_ID/keys" '{"name":"bench"}' | jq -er .key) || die "could not issue a key"
+
+MODELS=$(curl -sf "$GATEWAY_URL/v1/models" -H "Authorization: Bearer $API_KEY")
+jq -e --arg m "$CARAVAN_MODEL" '.data | map(.id) | index($m)' <<<"$MODELS" >/dev/null \
+    || die "$CARAVAN_MODEL is not in /v1/models: was $BENCH_DIR/routes/bench.yaml loaded? ($(jq -c '[.data[].id]' <<<"$MODELS"))"
+jq -e --arg m "$CARAVAN_MODEL" '.data[] | select(.id == $m) | .pricing.listed' <<<"$MODELS" >/dev/null \
+    || log "WARNING: $CARAVAN_MODEL has no price of its own: billed at the default price"
+
+# --- smoke tests: every path answers correctly before anything is measured --------------------------------------
+smoke() { # url model: one non-streaming call must be a 200 chat.completion
+    local body status
+    body=$(curl -sS -o /dev/stdout -w '\n%{http_code}' -X POST "$1/v1/chat/completions" -H "Authorization: Bearer $API_KEY" \
+        -H 'Content-Type: application/json' -d "{\"model\":\"$2\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+    status=$(tail -n1 <<<"$body")
+    [[ $status == 200 ]] && jq -e '.object == "chat.completion" and .usage.total_tokens > 0' <<<"$(sed '$d' <<<"$body")" >/dev/null \
+        || die "smoke test of $1 ($2) failed: HTTP $status: $(sed '$d' <<<"$body" | head -c 500)"
+}
+smoke "$STUB_URL" "$STUB_MODEL"
+smoke "$GATEWAY_URL" "$CARAVAN_MODEL"
+for target in "$STUB_URL $STUB_MODEL" "$GATEWAY_URL $CARAVAN_MODEL"; do
+    read -r url model <<<"$target"
+    line=$("$JAVA" -cp "$CLASSES" StreamTtfb "$url/v1/chat/completions" "$API_KEY" "$model" 1 1 0 2>>"$OUT/stream-smoke.txt")
+    [[ $line == *" ok=1 failed=0 "* ]] || die "streaming smoke test of $url failed: $line $(cat "$OUT/stream-smoke.txt")"
+done
+log "smoke tests passed (direct and through Caravan, plain and streaming)"
+
+# --- measurement helpers ----------------------------------------------------------------------------------------
+cpu_ticks() { # pid: utime + stime in clock ticks (fields 14 and 15; parsed after the ")" that ends the name)
+    local stat
+    stat=$(<"/proc/$1/stat")
+    awk '{ print $12 + $13 }' <<<"${stat##*) }"
+}
+
+settle() { # pid...: wait until the processes are idle (each <= 1 tick in 250 ms; at most 5 s)
+    # The gateway finishes some work after the last response (the usage ledger is written asynchronously); it
+    # belongs to the requests just measured, and it must not leak into the next measurement.
+    local -a before
+    local pid i quiet
+    for _ in $(seq 20); do
+        before=()
+        for pid in "$@"; do before+=("$(cpu_ticks "$pid")"); done
+        sleep 0.25
+        quiet=1 i=0
+        for pid in "$@"; do
+            (( $(cpu_ticks "$pid") - before[i++] <= 1 )) || quiet=0
+        done
+        (( quiet )) && return 0
+    done
+    return 0
+}
+
+jit_ms() { # pid: CPU milliseconds the JIT compiler threads have used so far (from a thread dump)
+    # Lets the report show how much of the gateway's CPU per request was still compilation, i.e. how far from
+    # steady state the measurement was. Compiler threads that the JVM retired take their time with them:
+    # deltas are clamped at 0.
+    "$JAVA_HOME/bin/jcmd" "$1" Thread.print 2>/dev/null \
+        | sed -nE 's/^"C[12] CompilerThread[0-9]+".* cpu=([0-9.]+)ms.*/\1/p' | awk '{ s += $1 } END { printf "%.0f", s }'
+}
+
+declare -A R   # results: R[<phase>.<path>.<field>]
+TOTAL_ERRORS=0
+
+wrk_field() { sed -nE "s/.*[ ]$2=([0-9.]+).*/\1/p" <<<"$1"; }
+
+run_wrk() { # phase path(direct|caravan) url model connections threads
+    local phase=$1 path=$2 url=$3 model=$4 conns=$5 threads=$6
+    local key=$phase.$path file=$OUT/wrk-$phase-$path.txt
+    # wrk's own summary stays in the file; the BENCH line comes from post.lua's done()
+    wrk_for() { BENCH_KEY=$API_KEY BENCH_MODEL=$model wrk -t"$threads" -c"$conns" -d"$1" --timeout 10s --latency \
+        -s "$BENCH_DIR/wrk/post.lua" "$url/v1/chat/completions"; }
+
+    log "$phase $path: warm-up ${WARMUP}s"
+    local warm
+    warm=$(wrk_for "${WARMUP}s" 2>&1 | grep '^BENCH' || true)
+    [[ -n $warm ]] || die "wrk produced no result in the warm-up of $phase $path"
+    local warm_errors=$(( $(wrk_field "$warm" non2xx) + $(wrk_field "$warm" connect_err) + $(wrk_field "$warm" read_err) \
+        + $(wrk_field "$warm" write_err) + $(wrk_field "$warm" timeout_err) ))
+    (( warm_errors == 0 )) || log "WARNING: $warm_errors failed requests during the warm-up of $phase $path"
+    settle "$GATEWAY_PID" "$STUB_PID"
+
+    log "$phase $path: measuring ${DURATION}s"
+    local gw0 stub0 gw1 stub1 jit0 jit1 line
+    jit0=$(jit_ms "$GATEWAY_PID")
+    gw0=$(cpu_ticks "$GATEWAY_PID"); stub0=$(cpu_ticks "$STUB_PID")
+    wrk_for "${DURATION}s" >"$file" 2>&1 || die "wrk failed: $(tail -n5 "$file")"
+    settle "$GATEWAY_PID" "$STUB_PID"
+    gw1=$(cpu_ticks "$GATEWAY_PID"); stub1=$(cpu_ticks "$STUB_PID")
+    jit1=$(jit_ms "$GATEWAY_PID")
+    line=$(grep '^BENCH' "$file") || die "no BENCH line in $file"
+    echo "$phase $path $line gateway_ticks=$((gw1 - gw0)) stub_ticks=$((stub1 - stub0)) gateway_jit_ms=$((jit1 - jit0))" >>"$OUT/raw.txt"
+
+    local requests duration_us
+    requests=$(wrk_field "$line" requests); duration_us=$(wrk_field "$line" duration_us)
+    R[$key.requests]=$requests
+    R[$key.rps]=$(awk -v n="$requests" -v d="$duration_us" 'BEGIN { printf "%.0f", n / (d / 1e6) }')
+    R[$key.p50]=$(awk -v v="$(wrk_field "$line" p50_us)" 'BEGIN { printf "%.3f", v / 1000 }')
+    R[$key.p99]=$(awk -v v="$(wrk_field "$line" p99_us)" 'BEGIN { printf "%.3f", v / 1000 }')
+    R[$key.non2xx]=$(wrk_field "$line" non2xx)
+    R[$key.sockerr]=$(( $(wrk_field "$line" connect_err) + $(wrk_field "$line" read_err) \
+        + $(wrk_field "$line" write_err) + $(wrk_field "$line" timeout_err) ))
+    R[$key.gw_us]=$(per_request_us $((gw1 - gw0)) "$requests")
+    R[$key.jit_us]=$(awk -v ms=$(( jit1 > jit0 ? jit1 - jit0 : 0 )) -v n="$requests" 'BEGIN { printf "%.0f", (n > 0 ? ms * 1000 / n : 0) }')
+    R[$key.stub_us]=$(per_request_us $((stub1 - stub0)) "$requests")
+    TOTAL_ERRORS=$(( TOTAL_ERRORS + R[$key.non2xx] + R[$key.sockerr] ))
+    log "$phase $path: ${R[$key.rps]} req/s, p50 ${R[$key.p50]} ms, p99 ${R[$key.p99]} ms, non-2xx ${R[$key.non2xx]}, socket errors ${R[$key.sockerr]}"
+}
+
+per_request_us() { # ticks requests: CPU microseconds per request
+    awk -v t="$1" -v n="$2" -v hz="$CLK_TCK" 'BEGIN { if (n > 0) printf "%.0f", t * 1e6 / hz / n; else print "-" }'
+}
+
+run_streams() { # path url model pids-to-measure
+    local path=$1 url=$2 model=$3 pids=$4 line jit0 jit1
+    local file=$OUT/stream-$path.txt
+    log "streams $path: $STREAMS concurrent streams, $STREAM_WARMUP_ROUNDS warm-up + $STREAM_ROUNDS measured rounds"
+    jit0=$(jit_ms "$GATEWAY_PID")   # includes the client's warm-up rounds: an upper bound
+    line=$("$JAVA" -Dcpu.pids="$pids" -cp "$CLASSES" StreamTtfb "$url/v1/chat/completions" "$API_KEY" "$model" \
+        "$STREAMS" "$STREAM_ROUNDS" "$STREAM_WARMUP_ROUNDS" 2>"$file") || die "stream client failed: $(tail -n5 "$file")"
+    jit1=$(jit_ms "$GATEWAY_PID")
+    echo "$line" >>"$file"
+    echo "streams $path $line gateway_jit_ms_incl_warmup=$((jit1 - jit0))" >>"$OUT/raw.txt"
+    local key=streams.$path field
+    for field in ok failed ttfb_p50_ms ttfb_p99_ms total_p50_ms total_p99_ms events_min events_max cpu_ticks; do
+        R[$key.$field]=$(sed -nE "s/.* $field=([^ ]+).*/\1/p" <<<"$line")
+    done
+    TOTAL_ERRORS=$(( TOTAL_ERRORS + R[$key.failed] ))
+    (( R[$key.failed] == 0 )) || log "WARNING: $(grep -m3 'stream failed' "$file" || true)"
+    log "streams $path: TTFB p50 ${R[$key.ttfb_p50_ms]} ms, p99 ${R[$key.ttfb_p99_ms]} ms; total p50 ${R[$key.total_p50_ms]} ms; failed ${R[$key.failed]}"
+}
+
+# --- phases -------------------------------------------------------------------------------------------------------
+# A fresh JVM spends its first tens of seconds compiling: load the gateway before anything is measured.
+log "JIT warm-up of the gateway: ${JIT_WARMUP}s at $HIGH_CONCURRENCY connections"
+BENCH_KEY=$API_KEY BENCH_MODEL=$CARAVAN_MODEL wrk -t"$WRK_THREADS" -c"$HIGH_CONCURRENCY" -d"${JIT_WARMUP}s" --timeout 10s \
+    -s "$BENCH_DIR/wrk/post.lua" "$GATEWAY_URL/v1/chat/completions" >"$OUT/wrk-jit-warmup.txt" 2>&1 || true
+settle "$GATEWAY_PID" "$STUB_PID"
+
+run_wrk c1 direct "$STUB_URL" "$STUB_MODEL" 1 1
+run_wrk c1 caravan "$GATEWAY_URL" "$CARAVAN_MODEL" 1 1
+run_wrk "c$HIGH_CONCURRENCY" direct "$STUB_URL" "$STUB_MODEL" "$HIGH_CONCURRENCY" "$WRK_THREADS"
+run_wrk "c$HIGH_CONCURRENCY" caravan "$GATEWAY_URL" "$CARAVAN_MODEL" "$HIGH_CONCURRENCY" "$WRK_THREADS"
+run_streams direct "$STUB_URL" "$STUB_MODEL" "$STUB_PID"
+run_streams caravan "$GATEWAY_URL" "$CARAVAN_MODEL" "$GATEWAY_PID,$STUB_PID"
+LOAD_AT_END=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# --- report -------------------------------------------------------------------------------------------------------
+calc() { awk "BEGIN { printf \"$1\", $2 }"; }            # calc FORMAT EXPRESSION
+status() { awk "BEGIN { exit !($1) }" && echo met || echo "**not met**"; }
+
+HC=c$HIGH_CONCURRENCY
+STREAM_REQUESTS=$(( R[streams.caravan.ok] + R[streams.caravan.failed] ))
+STREAM_GW_TICKS=${R[streams.caravan.cpu_ticks]%%,*}
+STREAM_STUB_TICKS=${R[streams.caravan.cpu_ticks]##*,}
+
+nonstream_row() { # phase label
+    local p=$1 d=$1.direct c=$1.caravan
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s× | %s / %s | %s (JIT %s) | %s / %s |\n' "$2" \
+        "${R[$d.p50]}" "${R[$c.p50]}" "$(calc %.3f "${R[$c.p50]} - ${R[$d.p50]}")" \
+        "${R[$d.p99]}" "${R[$c.p99]}" "$(calc %.3f "${R[$c.p99]} - ${R[$d.p99]}")" \
+        "${R[$d.rps]}" "${R[$c.rps]}" "$(calc %.3f "${R[$c.rps]} / ${R[$d.rps]}")" \
+        "$(( R[$d.non2xx] + R[$d.sockerr] ))" "$(( R[$c.non2xx] + R[$c.sockerr] ))" \
+        "${R[$c.gw_us]}" "${R[$c.jit_us]}" "${R[$d.stub_us]}" "${R[$c.stub_us]}"
+}
+
+ADDED_C1=$(calc %.3f "${R[c1.caravan.p50]} - ${R[c1.direct.p50]}")
+ADDED_TTFB=$(calc %.3f "${R[streams.caravan.ttfb_p50_ms]} - ${R[streams.direct.ttfb_p50_ms]}")
+
+{
+    echo "# Caravan benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo
+    if (( TOTAL_ERRORS > 0 )); then
+        echo "**INVALID RUN: $TOTAL_ERRORS failed requests or streams (see the error columns and bench/out/).**"
+        echo
+    fi
+    echo "- machine: $CORES cores ($CPU_MODEL), load average at start $LOAD_AT_START, at end $LOAD_AT_END"
+    echo "- gateway: \`$(basename "$CARAVAN_JAR")\`${JAR_BUILD:+ (build $JAR_BUILD)}, heap $GATEWAY_HEAP; JDK: $JDK_VERSION"
+    echo "- load: $WRK_VERSION, ${WARMUP}s warm-up + ${DURATION}s measured per row and path (c1: -t1; $HC: -t$WRK_THREADS); gateway JIT warm-up ${JIT_WARMUP}s"
+    echo "- stub: 1 + $STUB_CHUNKS chunks per stream, ${STUB_CHUNK_DELAY_MS} ms apart; gateway, stub and load generator share the $CORES cores"
+    echo
+    echo "## Non-streaming chat completions"
+    echo
+    echo "Latency in ms; added = Caravan − direct; ratio = Caravan req/s ÷ direct req/s. CPU: µs of CPU time per request"
+    echo "(utime+stime from /proc) of the gateway process, with the part its JIT compiler threads used, and of the stub"
+    echo "(direct / through Caravan)."
+    echo
+    echo "| concurrency | direct p50 | Caravan p50 | added p50 | direct p99 | Caravan p99 | added p99 | direct req/s | Caravan req/s | ratio | errors direct / Caravan | gateway CPU µs/req | stub CPU µs/req |"
+    echo "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+    nonstream_row c1 1
+    nonstream_row "$HC" "$HIGH_CONCURRENCY"
+    echo
+    echo "## Streaming chat completions: $STREAMS concurrent streams"
+    echo
+    echo "TTFB = time to the first \`data:\` event; total = time to the end of the stream; ms, over $STREAM_ROUNDS rounds of $STREAMS streams started together."
+    echo
+    echo "| | direct | Caravan | added |"
+    echo "|---|--:|--:|--:|"
+    echo "| TTFB p50 | ${R[streams.direct.ttfb_p50_ms]} | ${R[streams.caravan.ttfb_p50_ms]} | $ADDED_TTFB |"
+    echo "| TTFB p99 | ${R[streams.direct.ttfb_p99_ms]} | ${R[streams.caravan.ttfb_p99_ms]} | $(calc %.3f "${R[streams.caravan.ttfb_p99_ms]} - ${R[streams.direct.ttfb_p99_ms]}") |"
+    echo "| total p50 | ${R[streams.direct.total_p50_ms]} | ${R[streams.caravan.total_p50_ms]} | $(calc %.3f "${R[streams.caravan.total_p50_ms]} - ${R[streams.direct.total_p50_ms]}") |"
+    echo "| events per stream (min–max) | ${R[streams.direct.events_min]}–${R[streams.direct.events_max]} | ${R[streams.caravan.events_min]}–${R[streams.caravan.events_max]} | |"
+    echo "| failed streams | ${R[streams.direct.failed]} | ${R[streams.caravan.failed]} | |"
+    echo "| gateway CPU µs/stream | | $(per_request_us "$STREAM_GW_TICKS" "$STREAM_REQUESTS") | |"
+    echo "| stub CPU µs/stream | $(per_request_us "${R[streams.direct.cpu_ticks]}" "$(( R[streams.direct.ok] + R[streams.direct.failed] ))") | $(per_request_us "$STREAM_STUB_TICKS" "$STREAM_REQUESTS") | |"
+    echo
+    echo "## Targets"
+    echo
+    echo "| target | result | |"
+    echo "|---|--:|---|"
+    echo "| added p50 at concurrency 1 ≤ $TARGET_ADDED_P50_C1_MS ms | $ADDED_C1 ms | $(status "$ADDED_C1 <= $TARGET_ADDED_P50_C1_MS") |"
+    echo "| ≥ $TARGET_RPS_HIGH req/s through Caravan at concurrency $HIGH_CONCURRENCY | ${R[$HC.caravan.rps]} req/s | $(status "${R[$HC.caravan.rps]} >= $TARGET_RPS_HIGH") |"
+    echo "| added streaming TTFB p50 ≤ $TARGET_ADDED_TTFB_P50_MS ms at $STREAMS streams | $ADDED_TTFB ms | $(status "$ADDED_TTFB <= $TARGET_ADDED_TTFB_P50_MS") |"
+} | tee "$OUT/results.md"
+
+GATEWAY_PROBLEMS=$(grep -cE '^[0-9:.]+ +(WARN|ERROR) ' "$OUT/caravan.log" || true)
+(( GATEWAY_PROBLEMS == 0 )) || log "the gateway logged $GATEWAY_PROBLEMS WARN/ERROR lines: see $OUT/caravan.log"
+log "results: $OUT/results.md; raw numbers: $OUT/raw.txt"
+(( TOTAL_ERRORS == 0 )) || { log "INVALID RUN: $TOTAL_ERRORS failed requests or streams"; exit 1; }

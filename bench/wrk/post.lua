@@ -1,0 +1,29 @@
+-- wrk script for the non-streaming benchmark: POST one fixed chat completions request, and at the end print a
+-- single machine-readable line (BENCH ...) that bench/run.sh parses instead of wrk's human output.
+--   BENCH_KEY    the API key sent as "Authorization: Bearer <key>"
+--   BENCH_MODEL  the model id: stub-model for the direct call, bench/stub-model through Caravan
+-- The body is built once: wrk then sends the same pre-formatted request bytes on every call, so the script
+-- costs nothing per request (no request()/response() callbacks, which would run Lua for each call).
+
+local key = os.getenv("BENCH_KEY") or "bench-key"
+local model = os.getenv("BENCH_MODEL") or "stub-model"
+
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer " .. key
+wrk.body = '{"model":"' .. model .. '","messages":['
+    .. '{"role":"system","content":"You are a terse assistant."},'
+    .. '{"role":"user","content":"Say hello to the benchmark."}],'
+    .. '"max_tokens":64,"temperature":0}'
+
+-- summary.errors.status counts responses with status > 399; socket errors are connect/read/write/timeout.
+-- Latencies are in microseconds.
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    "BENCH requests=%d duration_us=%d p50_us=%.1f p90_us=%.1f p99_us=%.1f mean_us=%.1f max_us=%.1f "
+      .. "non2xx=%d connect_err=%d read_err=%d write_err=%d timeout_err=%d\n",
+    summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.mean, latency.max,
+    e.status, e.connect, e.read, e.write, e.timeout))
+end
