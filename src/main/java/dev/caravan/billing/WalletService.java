@@ -83,12 +83,8 @@ public class WalletService {
         };
     }
 
-    /** A finished call to settle: who pays, what it really cost, and how its reservation is to be marked. */
-    public record Settlement(String requestId, UUID userId, UUID keyId, BigDecimal cost, String reason, String status) {
-
-        public Settlement(String requestId, UUID userId, UUID keyId, BigDecimal cost, String reason) {
-            this(requestId, userId, keyId, cost, reason, "settled");
-        }
+    /** A finished call to settle: who pays, and what it really cost. */
+    public record Settlement(String requestId, UUID userId, UUID keyId, BigDecimal cost, String reason) {
     }
 
     /**
@@ -112,7 +108,6 @@ public class WalletService {
         UUID[] keyIds = new UUID[n];
         BigDecimal[] costs = new BigDecimal[n];
         String[] reasons = new String[n];
-        String[] statuses = new String[n];
         for (int i = 0; i < n; i++) {
             Settlement s = settlements.get(i);
             requestIds[i] = s.requestId();
@@ -120,19 +115,17 @@ public class WalletService {
             keyIds[i] = s.keyId();
             costs[i] = s.cost();
             reasons[i] = s.reason();
-            statuses[i] = s.status();
         }
         jdbc.execute((ConnectionCallback<Void>) connection -> {
             try (PreparedStatement statement = connection.prepareStatement(
-                    "select settle_calls(?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    "select settle_calls(?, ?, ?, ?, ?, ?, ?)")) {
                 statement.setArray(1, connection.createArrayOf("text", requestIds));
                 statement.setArray(2, connection.createArrayOf("uuid", userIds));
                 statement.setArray(3, connection.createArrayOf("uuid", keyIds));
                 statement.setArray(4, connection.createArrayOf("numeric", costs));
                 statement.setArray(5, connection.createArrayOf("text", reasons));
-                statement.setArray(6, connection.createArrayOf("text", statuses));
-                statement.setDate(7, Date.valueOf(periods.today()));
-                statement.setDate(8, Date.valueOf(periods.monthStart()));
+                statement.setDate(6, Date.valueOf(periods.today()));
+                statement.setDate(7, Date.valueOf(periods.monthStart()));
                 statement.execute();
             }
             return null;
@@ -149,7 +142,7 @@ public class WalletService {
         List<Map<String, Object>> rows = jdbc.queryForList("select r.request_id, r.user_id, r.key_id, r.amount, "
                 + "r.day_start, r.month_start, l.cost as ledger_cost from reservations r "
                 + "left join usage_ledger l on l.request_id = r.request_id "
-                + "where r.status = 'open' and r.expires_at < now() order by r.expires_at limit ? "
+                + "where r.expires_at < now() order by r.expires_at limit ? "
                 + "for update of r skip locked", limit);
         for (Map<String, Object> row : rows) {
             String requestId = (String) row.get("request_id");
@@ -159,8 +152,7 @@ public class WalletService {
             BigDecimal cost = ledgerCost != null ? ledgerCost : (BigDecimal) row.get("amount");
             settleAll(List.of(new Settlement(requestId, userId, keyId, cost, ledgerCost != null
                     ? "settled late from the ledger"
-                    : "reservation expired without settlement: charged the reserved worst case",
-                    ledgerCost != null ? "settled" : "expired")));
+                    : "reservation expired without settlement: charged the reserved worst case")));
             if (ledgerCost == null) {
                 jdbc.update("insert into usage_ledger (request_id, user_id, key_id, operation, cost, estimated, status, outcome) "
                         + "values (?, ?, ?, 'unknown', ?, true, 0, 'expired') on conflict do nothing",

@@ -79,7 +79,7 @@ class GracefulShutdownTest extends GatewayTestSupport {
         Integer rows = jdbc.queryForObject("select count(*) from usage_ledger where request_id = any(?)", Integer.class,
                 (Object) ids.toArray(new String[0]));
         assertThat(rows).isEqualTo(20);
-        Integer open = jdbc.queryForObject("select count(*) from reservations where request_id = any(?) and status = 'open'",
+        Integer open = jdbc.queryForObject("select count(*) from reservations where request_id = any(?)",
                 Integer.class, (Object) ids.toArray(new String[0]));
         assertThat(open).isZero();
     }
