@@ -214,6 +214,16 @@ cpu_ticks() { # pid: utime + stime in clock ticks (fields 14 and 15; parsed afte
     awk '{ print $12 + $13 }' <<<"${stat##*) }"
 }
 
+postgres_ticks() { # CPU ticks of every PostgreSQL server process so far: the billing's share of a call
+    # Sums processes as they are now; backends that exited in between take their time with them, so the
+    # gateway's pooled connections (which live for the whole run) are what this sees.
+    local pid total=0
+    for pid in $(pgrep -u postgres 2>/dev/null); do
+        [[ -r /proc/$pid/stat ]] && total=$(( total + $(cpu_ticks "$pid" 2>/dev/null || echo 0) ))
+    done
+    echo "$total"
+}
+
 settle() { # pid...: wait until the processes are idle (each <= 1 tick in 250 ms; at most 5 s)
     # The gateway finishes some work after the last response (the usage ledger is written asynchronously); it
     # belongs to the requests just measured, and it must not leak into the next measurement.
@@ -262,15 +272,15 @@ run_wrk() { # phase path(direct|caravan) url model connections threads
     settle "$GATEWAY_PID" "$STUB_PID"
 
     log "$phase $path: measuring ${DURATION}s"
-    local gw0 stub0 gw1 stub1 jit0 jit1 line
+    local gw0 stub0 gw1 stub1 pg0 pg1 jit0 jit1 line
     jit0=$(jit_ms "$GATEWAY_PID")
-    gw0=$(cpu_ticks "$GATEWAY_PID"); stub0=$(cpu_ticks "$STUB_PID")
+    gw0=$(cpu_ticks "$GATEWAY_PID"); stub0=$(cpu_ticks "$STUB_PID"); pg0=$(postgres_ticks)
     wrk_for "${DURATION}s" >"$file" 2>&1 || die "wrk failed: $(tail -n5 "$file")"
     settle "$GATEWAY_PID" "$STUB_PID"
-    gw1=$(cpu_ticks "$GATEWAY_PID"); stub1=$(cpu_ticks "$STUB_PID")
+    gw1=$(cpu_ticks "$GATEWAY_PID"); stub1=$(cpu_ticks "$STUB_PID"); pg1=$(postgres_ticks)
     jit1=$(jit_ms "$GATEWAY_PID")
     line=$(grep '^BENCH' "$file") || die "no BENCH line in $file"
-    echo "$phase $path $line gateway_ticks=$((gw1 - gw0)) stub_ticks=$((stub1 - stub0)) gateway_jit_ms=$((jit1 - jit0))" >>"$OUT/raw.txt"
+    echo "$phase $path $line gateway_ticks=$((gw1 - gw0)) stub_ticks=$((stub1 - stub0)) postgres_ticks=$((pg1 - pg0)) gateway_jit_ms=$((jit1 - jit0))" >>"$OUT/raw.txt"
 
     local requests duration_us
     requests=$(wrk_field "$line" requests); duration_us=$(wrk_field "$line" duration_us)
@@ -284,6 +294,7 @@ run_wrk() { # phase path(direct|caravan) url model connections threads
     R[$key.gw_us]=$(per_request_us $((gw1 - gw0)) "$requests")
     R[$key.jit_us]=$(awk -v ms=$(( jit1 > jit0 ? jit1 - jit0 : 0 )) -v n="$requests" 'BEGIN { printf "%.0f", (n > 0 ? ms * 1000 / n : 0) }')
     R[$key.stub_us]=$(per_request_us $((stub1 - stub0)) "$requests")
+    R[$key.pg_us]=$(per_request_us $((pg1 - pg0)) "$requests")
     TOTAL_ERRORS=$(( TOTAL_ERRORS + R[$key.non2xx] + R[$key.sockerr] ))
     log "$phase $path: ${R[$key.rps]} req/s, p50 ${R[$key.p50]} ms, p99 ${R[$key.p99]} ms, non-2xx ${R[$key.non2xx]}, socket errors ${R[$key.sockerr]}"
 }
@@ -337,12 +348,12 @@ STREAM_STUB_TICKS=${R[streams.caravan.cpu_ticks]##*,}
 
 nonstream_row() { # phase label
     local p=$1 d=$1.direct c=$1.caravan
-    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s× | %s / %s | %s (JIT %s) | %s / %s |\n' "$2" \
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s× | %s / %s | %s (JIT %s) | %s | %s / %s |\n' "$2" \
         "${R[$d.p50]}" "${R[$c.p50]}" "$(calc %.3f "${R[$c.p50]} - ${R[$d.p50]}")" \
         "${R[$d.p99]}" "${R[$c.p99]}" "$(calc %.3f "${R[$c.p99]} - ${R[$d.p99]}")" \
         "${R[$d.rps]}" "${R[$c.rps]}" "$(calc %.3f "${R[$c.rps]} / ${R[$d.rps]}")" \
         "$(( R[$d.non2xx] + R[$d.sockerr] ))" "$(( R[$c.non2xx] + R[$c.sockerr] ))" \
-        "${R[$c.gw_us]}" "${R[$c.jit_us]}" "${R[$d.stub_us]}" "${R[$c.stub_us]}"
+        "${R[$c.gw_us]}" "${R[$c.jit_us]}" "${R[$c.pg_us]}" "${R[$d.stub_us]}" "${R[$c.stub_us]}"
 }
 
 ADDED_C1=$(calc %.3f "${R[c1.caravan.p50]} - ${R[c1.direct.p50]}")
@@ -363,11 +374,11 @@ ADDED_TTFB=$(calc %.3f "${R[streams.caravan.ttfb_p50_ms]} - ${R[streams.direct.t
     echo "## Non-streaming chat completions"
     echo
     echo "Latency in ms; added = Caravan − direct; ratio = Caravan req/s ÷ direct req/s. CPU: µs of CPU time per request"
-    echo "(utime+stime from /proc) of the gateway process, with the part its JIT compiler threads used, and of the stub"
-    echo "(direct / through Caravan)."
+    echo "(utime+stime from /proc) of the gateway process, with the part its JIT compiler threads used; of all PostgreSQL"
+    echo "server processes (reservations, settlement, ledger) through Caravan; and of the stub (direct / through Caravan)."
     echo
-    echo "| concurrency | direct p50 | Caravan p50 | added p50 | direct p99 | Caravan p99 | added p99 | direct req/s | Caravan req/s | ratio | errors direct / Caravan | gateway CPU µs/req | stub CPU µs/req |"
-    echo "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+    echo "| concurrency | direct p50 | Caravan p50 | added p50 | direct p99 | Caravan p99 | added p99 | direct req/s | Caravan req/s | ratio | errors direct / Caravan | gateway CPU µs/req | PostgreSQL CPU µs/req | stub CPU µs/req |"
+    echo "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
     nonstream_row c1 1
     nonstream_row "$HC" "$HIGH_CONCURRENCY"
     echo
