@@ -10,6 +10,7 @@ import dev.caravan.openai.Json;
 import dev.caravan.openai.OpenAiError;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.hc.core5.http.io.EofSensorInputStream;
 
 /** Reading a provider's HTTP answer, shared by the adapters: bodies, content types and the failover rule. */
 public final class UpstreamResponses {
@@ -22,6 +23,26 @@ public final class UpstreamResponses {
             "\\b(sk|gsk|xai|sk-ant|sk-or|AIza)[-_A-Za-z0-9*]{8,}|\\b[A-Za-z0-9]{32,}\\b");
 
     private UpstreamResponses() {
+    }
+
+    /**
+     * Drops an upstream body without reading the rest: the connection is closed rather than returned to the
+     * pool, which is what a stream nobody will finish needs (reading it to the end could take minutes).
+     */
+    public static void drop(InputStream upstream) {
+        if (upstream instanceof EofSensorInputStream eof) {
+            try {
+                eof.abort();
+                return;
+            } catch (IOException ignored) {
+                // fall through to close
+            }
+        }
+        try {
+            upstream.close();
+        } catch (IOException ignored) {
+            // nothing more to do with a stream we are dropping
+        }
     }
 
     public static boolean isEventStream(Message message) {

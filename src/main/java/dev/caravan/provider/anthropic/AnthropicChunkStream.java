@@ -13,7 +13,7 @@ import dev.caravan.openai.SseEvent;
 import dev.caravan.openai.SseEventReader;
 import dev.caravan.provider.ChunkStream;
 import dev.caravan.provider.StreamChunk;
-import org.apache.hc.core5.http.io.EofSensorInputStream;
+import dev.caravan.provider.UpstreamResponses;
 
 /**
  * Anthropic's SSE stream, read one event at a time and handed on as OpenAI chunks as soon as each event
@@ -70,19 +70,7 @@ final class AnthropicChunkStream implements ChunkStream {
     @Override
     public void abort() {
         pending.clear();
-        if (upstream instanceof EofSensorInputStream eof) {
-            try {
-                eof.abort();
-                return;
-            } catch (IOException ignored) {
-                // fall through to close
-            }
-        }
-        try {
-            upstream.close();
-        } catch (IOException ignored) {
-            // nothing more to do with a stream we are dropping
-        }
+        UpstreamResponses.drop(upstream);
     }
 
     @Override

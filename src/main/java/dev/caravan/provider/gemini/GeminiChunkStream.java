@@ -11,7 +11,7 @@ import dev.caravan.openai.SseEvent;
 import dev.caravan.openai.SseEventReader;
 import dev.caravan.provider.ChunkStream;
 import dev.caravan.provider.StreamChunk;
-import org.apache.hc.core5.http.io.EofSensorInputStream;
+import dev.caravan.provider.UpstreamResponses;
 
 /**
  * Gemini's SSE stream ({@code alt=sse}), read one event at a time and handed on as OpenAI chunks as soon
@@ -72,19 +72,7 @@ final class GeminiChunkStream implements ChunkStream {
     @Override
     public void abort() {
         pending.clear();
-        if (upstream instanceof EofSensorInputStream eof) {
-            try {
-                eof.abort();
-                return;
-            } catch (IOException ignored) {
-                // fall through to close
-            }
-        }
-        try {
-            upstream.close();
-        } catch (IOException ignored) {
-            // nothing more to do with a stream we are dropping
-        }
+        UpstreamResponses.drop(upstream);
     }
 
     @Override

@@ -14,7 +14,6 @@ import dev.caravan.provider.ChunkStream;
 import dev.caravan.provider.StreamChunk;
 import dev.caravan.provider.UpstreamResponses;
 import dev.caravan.provider.UpstreamStreamException;
-import org.apache.hc.core5.http.io.EofSensorInputStream;
 
 /**
  * An OpenAI-compatible provider's SSE stream, passed on chunk by chunk with the provider's own bytes. Only
@@ -104,19 +103,7 @@ final class OpenAiChunkStream implements ChunkStream {
 
     @Override
     public void abort() {
-        if (upstream instanceof EofSensorInputStream eof) {
-            try {
-                eof.abort();
-                return;
-            } catch (IOException ignored) {
-                // fall through to close
-            }
-        }
-        try {
-            upstream.close();
-        } catch (IOException ignored) {
-            // nothing more to do with a stream we are dropping
-        }
+        UpstreamResponses.drop(upstream);
     }
 
     @Override

@@ -14,6 +14,7 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import dev.caravan.support.GatewayTestSupport;
+import dev.caravan.support.JsonFixtures;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +35,7 @@ class AnthropicOpenAiSdkTest extends GatewayTestSupport {
     @Test
     void toolCallsOfACompletion() {
         STUB.stubFor(WireMock.post(urlEqualTo("/anthropic/v1/messages")).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody(Fixtures.text("anthropic/response-tool-use.anthropic.json"))));
+                .withHeader("Content-Type", "application/json").withBody(JsonFixtures.text("anthropic/response-tool-use.anthropic.json"))));
 
         ChatCompletion completion = client.chat().completions().create(ChatCompletionCreateParams.builder()
                 .model("stub-anthropic/claude-test").addUserMessage("Weather and time in Paris?").build()).validate();
@@ -53,7 +54,7 @@ class AnthropicOpenAiSdkTest extends GatewayTestSupport {
     @Test
     void streamedToolCallsAssembleFromTheirArgumentPieces() {
         STUB.stubFor(WireMock.post(urlEqualTo("/anthropic/v1/messages")).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "text/event-stream").withBody(Fixtures.text("anthropic/stream-tools.sse"))));
+                .withHeader("Content-Type", "text/event-stream").withBody(JsonFixtures.text("anthropic/stream-tools.sse"))));
         ChatCompletionCreateParams params = ChatCompletionCreateParams.builder()
                 .model("stub-anthropic/claude-test").addUserMessage("Weather and time in Paris?")
                 .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build();

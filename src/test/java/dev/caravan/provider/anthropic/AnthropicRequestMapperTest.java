@@ -3,6 +3,7 @@ package dev.caravan.provider.anthropic;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.api.ApiException;
+import dev.caravan.support.JsonFixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -15,36 +16,36 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 class AnthropicRequestMapperTest {
 
     private static JsonNode translate(String fixture) {
-        return Fixtures.normalized(AnthropicRequestMapper.toMessagesRequest(Fixtures.json(fixture), "claude-test", 4096));
+        return JsonFixtures.normalized(AnthropicRequestMapper.toMessagesRequest(JsonFixtures.json(fixture), "claude-test", 4096));
     }
 
     @Test
     void textWithSamplingParametersAndDroppedOnes() {
         assertThat(translate("anthropic/request-text.openai.json"))
-                .isEqualTo(Fixtures.json("anthropic/request-text.anthropic.json"));
+                .isEqualTo(JsonFixtures.json("anthropic/request-text.anthropic.json"));
     }
 
     @Test
     void multiTurnLiftsSystemAndDeveloperMessagesMergesTurnsAndDefaultsMaxTokens() {
         assertThat(translate("anthropic/request-multiturn.openai.json"))
-                .isEqualTo(Fixtures.json("anthropic/request-multiturn.anthropic.json"));
+                .isEqualTo(JsonFixtures.json("anthropic/request-multiturn.anthropic.json"));
     }
 
     @Test
     void imagesFromDataUrlsAndHttpsUrls() {
         assertThat(translate("anthropic/request-images.openai.json"))
-                .isEqualTo(Fixtures.json("anthropic/request-images.anthropic.json"));
+                .isEqualTo(JsonFixtures.json("anthropic/request-images.anthropic.json"));
     }
 
     @Test
     void toolsParallelToolCallsAndToolResults() {
         assertThat(translate("anthropic/request-tools.openai.json"))
-                .isEqualTo(Fixtures.json("anthropic/request-tools.anthropic.json"));
+                .isEqualTo(JsonFixtures.json("anthropic/request-tools.anthropic.json"));
     }
 
     @Test
     void theClientsRequestIsLeftUnchanged() {
-        ObjectNode request = Fixtures.json("anthropic/request-tools.openai.json");
+        ObjectNode request = JsonFixtures.json("anthropic/request-tools.openai.json");
         ObjectNode before = request.deepCopy();
         AnthropicRequestMapper.toMessagesRequest(request, "claude-test", 4096);
         assertThat(request).isEqualTo(before);
@@ -52,7 +53,7 @@ class AnthropicRequestMapperTest {
 
     @Test
     void theRoutesDefaultMaxTokensIsUsedWhenTheClientSetsNone() {
-        ObjectNode request = (ObjectNode) Fixtures.parse("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        ObjectNode request = (ObjectNode) JsonFixtures.parse("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
         assertThat(AnthropicRequestMapper.toMessagesRequest(request, "claude-test", 1000).get("max_tokens").asInt())
                 .isEqualTo(1000);
     }
@@ -65,10 +66,10 @@ class AnthropicRequestMapperTest {
         "{\"type\":\"function\",\"function\":{\"name\":\"f\"}} | {\"type\":\"tool\",\"name\":\"f\"}"
     })
     void toolChoice(String openAi, String anthropic) {
-        ObjectNode request = (ObjectNode) Fixtures.parse("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+        ObjectNode request = (ObjectNode) JsonFixtures.parse("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
                 + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}],\"tool_choice\":" + openAi + "}");
         assertThat(AnthropicRequestMapper.toMessagesRequest(request, "claude-test", 4096).get("tool_choice"))
-                .isEqualTo(Fixtures.parse(anthropic));
+                .isEqualTo(JsonFixtures.parse(anthropic));
     }
 
     @ParameterizedTest
@@ -84,7 +85,7 @@ class AnthropicRequestMapperTest {
         "\"tools\":[{\"type\":\"web_search_preview\"}]             | tools[0].type"
     })
     void untranslatableParametersAreRefusedNamingTheParameter(String field, String param) {
-        ObjectNode request = (ObjectNode) Fixtures.parse(
+        ObjectNode request = (ObjectNode) JsonFixtures.parse(
                 "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]," + field + "}");
         ApiException refused = catchThrowableOfType(ApiException.class,
                 () -> AnthropicRequestMapper.toMessagesRequest(request, "claude-test", 4096));
@@ -106,7 +107,7 @@ class AnthropicRequestMapperTest {
     }
 
     private static void assertRefused(String message, String param) {
-        ObjectNode request = (ObjectNode) Fixtures.parse("{\"model\":\"m\",\"messages\":[" + message + "]}");
+        ObjectNode request = (ObjectNode) JsonFixtures.parse("{\"model\":\"m\",\"messages\":[" + message + "]}");
         assertThatThrownBy(() -> AnthropicRequestMapper.toMessagesRequest(request, "claude-test", 4096))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.error().param()).isEqualTo(param));
     }

@@ -2,6 +2,7 @@ package dev.caravan.provider.anthropic;
 
 import dev.caravan.openai.OpenAiError;
 import dev.caravan.openai.Usage;
+import dev.caravan.support.JsonFixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -15,21 +16,21 @@ class AnthropicResponseMapperTest {
 
     @Test
     void textWithCacheUsage() {
-        assertThat(Fixtures.normalized(AnthropicResponseMapper.toChatCompletion(
-                Fixtures.json("anthropic/response-text.anthropic.json"), CREATED)))
-                .isEqualTo(Fixtures.json("anthropic/response-text.openai.json"));
+        assertThat(JsonFixtures.normalized(AnthropicResponseMapper.toChatCompletion(
+                JsonFixtures.json("anthropic/response-text.anthropic.json"), CREATED)))
+                .isEqualTo(JsonFixtures.json("anthropic/response-text.openai.json"));
     }
 
     @Test
     void parallelToolUseBecomesToolCalls() {
-        assertThat(Fixtures.normalized(AnthropicResponseMapper.toChatCompletion(
-                Fixtures.json("anthropic/response-tool-use.anthropic.json"), CREATED)))
-                .isEqualTo(Fixtures.json("anthropic/response-tool-use.openai.json"));
+        assertThat(JsonFixtures.normalized(AnthropicResponseMapper.toChatCompletion(
+                JsonFixtures.json("anthropic/response-tool-use.anthropic.json"), CREATED)))
+                .isEqualTo(JsonFixtures.json("anthropic/response-tool-use.openai.json"));
     }
 
     @Test
     void anAnswerOfToolCallsOnlyHasNullContent() {
-        var completion = AnthropicResponseMapper.toChatCompletion(Fixtures.json("anthropic/response-tool-only.anthropic.json"), CREATED);
+        var completion = AnthropicResponseMapper.toChatCompletion(JsonFixtures.json("anthropic/response-tool-only.anthropic.json"), CREATED);
         var message = completion.at("/choices/0/message");
         assertThat(message.get("content").isNull()).isTrue();
         assertThat(message.at("/tool_calls/0/function/arguments").asText()).isEqualTo("{}");
@@ -38,7 +39,7 @@ class AnthropicResponseMapperTest {
 
     @Test
     void usageCountsCachedInputAsPromptTokens() {
-        Usage usage = AnthropicResponseMapper.usage(Fixtures.json("anthropic/response-text.anthropic.json").get("usage"));
+        Usage usage = AnthropicResponseMapper.usage(JsonFixtures.json("anthropic/response-text.anthropic.json").get("usage"));
         assertThat(usage).isEqualTo(new Usage(2095 + 1800 + 100, 503, 1800, false));
         assertThat(AnthropicResponseMapper.usage(null)).isNull();
     }
@@ -59,17 +60,17 @@ class AnthropicResponseMapperTest {
 
     @Test
     void overloadedErrorKeepsItsStatusAndAnthropicsTypeAsCode() {
-        OpenAiError error = AnthropicErrors.toOpenAi(529, Fixtures.json("anthropic/error-overloaded.json"));
+        OpenAiError error = AnthropicErrors.toOpenAi(529, JsonFixtures.json("anthropic/error-overloaded.json"));
         assertThat(error).isEqualTo(new OpenAiError(529, "Overloaded", "api_error", null, "overloaded_error"));
     }
 
     @Test
     void errorTypesSharedWithOpenAiKeepTheirName() {
-        OpenAiError invalid = AnthropicErrors.toOpenAi(400, Fixtures.json("anthropic/error-invalid-request.json"));
+        OpenAiError invalid = AnthropicErrors.toOpenAi(400, JsonFixtures.json("anthropic/error-invalid-request.json"));
         assertThat(invalid.type()).isEqualTo("invalid_request_error");
         assertThat(invalid.code()).isNull();
         assertThat(invalid.message()).startsWith("messages: roles must alternate");
-        OpenAiError auth = AnthropicErrors.toOpenAi(401, Fixtures.json("anthropic/error-authentication.json"));
+        OpenAiError auth = AnthropicErrors.toOpenAi(401, JsonFixtures.json("anthropic/error-authentication.json"));
         assertThat(auth).isEqualTo(new OpenAiError(401, "invalid x-api-key", "authentication_error", null, null));
     }
 

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import dev.caravan.support.GatewayTestSupport;
+import dev.caravan.support.JsonFixtures;
 import dev.caravan.support.LiveStub;
 import org.junit.jupiter.api.Test;
 
@@ -49,10 +50,10 @@ class AnthropicRouteTest extends GatewayTestSupport {
 
     @Test
     void completionIsTranslatedBothWays() {
-        anthropicAnswers(200, Fixtures.text("anthropic/response-text.anthropic.json"));
+        anthropicAnswers(200, JsonFixtures.text("anthropic/response-text.anthropic.json"));
 
         HttpResponse<String> response = callGateway("/v1/chat/completions",
-                Fixtures.text("anthropic/request-text.openai.json").replace("\"smart\"", "\"stub-anthropic/claude-test\""));
+                JsonFixtures.text("anthropic/request-text.openai.json").replace("\"smart\"", "\"stub-anthropic/claude-test\""));
 
         assertThat(response.statusCode()).isEqualTo(200);
         STUB.verify(postRequestedFor(urlEqualTo(MESSAGES))
@@ -60,9 +61,9 @@ class AnthropicRouteTest extends GatewayTestSupport {
                 .withHeader("anthropic-version", equalTo("2023-06-01"))
                 .withHeader("Authorization", absent())
                 .withHeader("Content-Type", WireMock.containing("application/json"))
-                .withRequestBody(equalToJson(Fixtures.text("anthropic/request-text.anthropic.json"))));
+                .withRequestBody(equalToJson(JsonFixtures.text("anthropic/request-text.anthropic.json"))));
         JsonNode completion = json(response.body());
-        JsonNode expected = Fixtures.json("anthropic/response-text.openai.json");
+        JsonNode expected = JsonFixtures.json("anthropic/response-text.openai.json");
         assertThat(completion.get("object").asText()).isEqualTo("chat.completion");
         assertThat(completion.get("choices")).isEqualTo(expected.get("choices"));
         assertThat(withoutCost(completion.get("usage"))).isEqualTo(expected.get("usage"));
@@ -73,7 +74,7 @@ class AnthropicRouteTest extends GatewayTestSupport {
 
     @Test
     void theRoutesMaxTokensIsSentWhenTheClientSetsNone() {
-        anthropicAnswers(200, Fixtures.text("anthropic/response-text.anthropic.json"));
+        anthropicAnswers(200, JsonFixtures.text("anthropic/response-text.anthropic.json"));
 
         callGateway("/v1/chat/completions", "{\"model\":\"stub-anthropic/claude-test\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
 
@@ -83,24 +84,24 @@ class AnthropicRouteTest extends GatewayTestSupport {
 
     @Test
     void toolCallsComeBackAsOpenAiToolCalls() {
-        anthropicAnswers(200, Fixtures.text("anthropic/response-tool-use.anthropic.json"));
+        anthropicAnswers(200, JsonFixtures.text("anthropic/response-tool-use.anthropic.json"));
 
         HttpResponse<String> response = callGateway("/v1/chat/completions",
-                Fixtures.text("anthropic/request-tools.openai.json").replace("\"smart\"", "\"stub-anthropic/claude-test\""));
+                JsonFixtures.text("anthropic/request-tools.openai.json").replace("\"smart\"", "\"stub-anthropic/claude-test\""));
 
         assertThat(response.statusCode()).isEqualTo(200);
         STUB.verify(postRequestedFor(urlEqualTo(MESSAGES))
-                .withRequestBody(equalToJson(Fixtures.text("anthropic/request-tools.anthropic.json"))));
+                .withRequestBody(equalToJson(JsonFixtures.text("anthropic/request-tools.anthropic.json"))));
         JsonNode choice = json(response.body()).at("/choices/0");
         assertThat(choice.get("finish_reason").asText()).isEqualTo("tool_calls");
         assertThat(choice.at("/message/tool_calls/1/function/name").asText()).isEqualTo("get_time");
-        assertThat(Fixtures.parse(choice.at("/message/tool_calls/0/function/arguments").asText()))
-                .isEqualTo(Fixtures.parse("{\"location\":\"Paris, France\",\"unit\":\"celsius\"}"));
+        assertThat(JsonFixtures.parse(choice.at("/message/tool_calls/0/function/arguments").asText()))
+                .isEqualTo(JsonFixtures.parse("{\"location\":\"Paris, France\",\"unit\":\"celsius\"}"));
     }
 
     @Test
     void streamIsTranslatedToOpenAiChunksWithUsageAndDone() {
-        anthropicStreams(Fixtures.text("anthropic/stream-tools.sse"));
+        anthropicStreams(JsonFixtures.text("anthropic/stream-tools.sse"));
 
         HttpResponse<String> response = callGateway("/v1/chat/completions", "{\"model\":\"stub-anthropic/claude-test\",\"stream\":true,"
                 + "\"stream_options\":{\"include_usage\":true},\"messages\":[{\"role\":\"user\",\"content\":\"Weather?\"}]}");
@@ -111,10 +112,10 @@ class AnthropicRouteTest extends GatewayTestSupport {
                 .withHeader("Accept", equalTo("text/event-stream"))
                 .withRequestBody(equalToJson("{\"model\":\"claude-test\",\"max_tokens\":1000,\"stream\":true,"
                         + "\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Weather?\"}]}]}")));
-        List<String> events = Fixtures.dataEvents(response.body());
+        List<String> events = JsonFixtures.dataEvents(response.body());
         assertThat(events.get(events.size() - 1)).isEqualTo("[DONE]");
-        List<JsonNode> chunks = events.subList(0, events.size() - 1).stream().map(Fixtures::parse).toList();
-        List<JsonNode> expected = Fixtures.jsonLines("anthropic/stream-tools.chunks.jsonl");
+        List<JsonNode> chunks = events.subList(0, events.size() - 1).stream().map(JsonFixtures::parse).toList();
+        List<JsonNode> expected = JsonFixtures.jsonLines("anthropic/stream-tools.chunks.jsonl");
         assertThat(chunks).hasSameSizeAs(expected);
         for (int i = 0; i < chunks.size(); i++) {
             assertThat(chunks.get(i).get("choices")).isEqualTo(expected.get(i).get("choices"));
@@ -126,19 +127,19 @@ class AnthropicRouteTest extends GatewayTestSupport {
 
     @Test
     void theUsageChunkIsLeftOutWhenTheClientDidNotAskForIt() {
-        anthropicStreams(Fixtures.text("anthropic/stream-text.sse"));
+        anthropicStreams(JsonFixtures.text("anthropic/stream-text.sse"));
 
         HttpResponse<String> response = callGateway("/v1/chat/completions", "{\"model\":\"stub-anthropic/claude-test\",\"stream\":true,"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
 
-        List<String> events = Fixtures.dataEvents(response.body());
+        List<String> events = JsonFixtures.dataEvents(response.body());
         assertThat(events).hasSize(5).endsWith("[DONE]");
         assertThat(events).noneMatch(e -> e.contains("\"usage\""));
     }
 
     @Test
     void overloadedAnthropicFailsOverToAnOpenAiCompatibleProvider() {
-        anthropicAnswers(529, Fixtures.text("anthropic/error-overloaded.json"));
+        anthropicAnswers(529, JsonFixtures.text("anthropic/error-overloaded.json"));
         STUB.stubFor(WireMock.post(urlEqualTo("/b/v1/chat/completions")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody(openAiCompletion("model-b", "Hello from B"))));
 
@@ -157,7 +158,7 @@ class AnthropicRouteTest extends GatewayTestSupport {
 
     @Test
     void overloadedAnthropicFailsOverForAStreamToo() {
-        anthropicAnswers(529, Fixtures.text("anthropic/error-overloaded.json"));
+        anthropicAnswers(529, JsonFixtures.text("anthropic/error-overloaded.json"));
         STUB.stubFor(WireMock.post(urlEqualTo("/b/v1/chat/completions")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "text/event-stream")
                 .withBody("data: " + openAiChunk("model-b", "Streamed by B") + "\n\ndata: [DONE]\n\n")));
@@ -167,14 +168,14 @@ class AnthropicRouteTest extends GatewayTestSupport {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("x-caravan-provider")).hasValue("stub-b");
-        List<String> events = Fixtures.dataEvents(response.body());
+        List<String> events = JsonFixtures.dataEvents(response.body());
         assertThat(json(events.get(0)).at("/choices/0/delta/content").asText()).isEqualTo("Streamed by B");
         assertThat(events).endsWith("[DONE]");
     }
 
     @Test
     void anErrorEventBeforeTheFirstChunkFailsOver() {
-        anthropicStreams(Fixtures.text("anthropic/stream-error-first.sse"));
+        anthropicStreams(JsonFixtures.text("anthropic/stream-error-first.sse"));
         STUB.stubFor(WireMock.post(urlEqualTo("/b/v1/chat/completions")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "text/event-stream")
                 .withBody("data: " + openAiChunk("model-b", "B again") + "\n\ndata: [DONE]\n\n")));
@@ -183,17 +184,17 @@ class AnthropicRouteTest extends GatewayTestSupport {
                 "{\"model\":\"anthropic-then-b\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
 
         assertThat(response.headers().firstValue("x-caravan-provider")).hasValue("stub-b");
-        assertThat(Fixtures.dataEvents(response.body()).get(0)).contains("B again");
+        assertThat(JsonFixtures.dataEvents(response.body()).get(0)).contains("B again");
     }
 
     @Test
     void anErrorEventMidStreamEndsTheStreamWithAnOpenAiError() {
-        anthropicStreams(Fixtures.text("anthropic/stream-error.sse"));
+        anthropicStreams(JsonFixtures.text("anthropic/stream-error.sse"));
 
         HttpResponse<String> response = callGateway("/v1/chat/completions",
                 "{\"model\":\"anthropic-then-b\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
 
-        List<String> events = Fixtures.dataEvents(response.body());
+        List<String> events = JsonFixtures.dataEvents(response.body());
         assertThat(json(events.get(1)).at("/choices/0/delta/content").asText()).isEqualTo("Once upon");
         JsonNode error = json(events.get(events.size() - 1)).get("error");
         assertThat(error.get("message").asText()).isEqualTo("Overloaded");
@@ -207,7 +208,7 @@ class AnthropicRouteTest extends GatewayTestSupport {
     void aStreamThatBreaksMidWayEndsWithAnErrorEventAndNoDone() {
         LIVE.handle(exchange -> {
             OutputStream out = LiveStub.startEventStream(exchange);
-            String sse = Fixtures.text("anthropic/stream-text.sse");
+            String sse = JsonFixtures.text("anthropic/stream-text.sse");
             // message_start, content_block_start, ping, then the first text delta; then the connection drops
             String firstEvents = sse.substring(0, sse.indexOf("event: content_block_delta", sse.indexOf("Hello")));
             out.write(firstEvents.getBytes(StandardCharsets.UTF_8));
@@ -219,7 +220,7 @@ class AnthropicRouteTest extends GatewayTestSupport {
                 "{\"model\":\"stub-anthropic-live/claude-live\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
 
         assertThat(response.statusCode()).isEqualTo(200);
-        List<String> events = Fixtures.dataEvents(response.body());
+        List<String> events = JsonFixtures.dataEvents(response.body());
         assertThat(json(events.get(0)).at("/choices/0/delta/role").asText()).isEqualTo("assistant");
         assertThat(json(events.get(1)).at("/choices/0/delta/content").asText()).isEqualTo("Hello");
         JsonNode error = json(events.get(events.size() - 1)).get("error");
@@ -232,7 +233,7 @@ class AnthropicRouteTest extends GatewayTestSupport {
     void eachEventIsPassedOnAsSoonAsAnthropicSendsIt() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         AtomicBoolean restSent = new AtomicBoolean();
-        String sse = Fixtures.text("anthropic/stream-text.sse");
+        String sse = JsonFixtures.text("anthropic/stream-text.sse");
         int cut = sse.indexOf("event: content_block_delta", sse.indexOf("Hello"));
         LIVE.handle(exchange -> {
             OutputStream out = LiveStub.startEventStream(exchange);
@@ -280,7 +281,7 @@ class AnthropicRouteTest extends GatewayTestSupport {
 
     @Test
     void anthropicsBusinessErrorsReachTheClientWithoutFailover() {
-        anthropicAnswers(400, Fixtures.text("anthropic/error-invalid-request.json"));
+        anthropicAnswers(400, JsonFixtures.text("anthropic/error-invalid-request.json"));
 
         HttpResponse<String> response = callGateway("/v1/chat/completions",
                 "{\"model\":\"anthropic-then-b\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
@@ -294,7 +295,7 @@ class AnthropicRouteTest extends GatewayTestSupport {
 
     @Test
     void aBadKeyIsA401AuthenticationError() {
-        anthropicAnswers(401, Fixtures.text("anthropic/error-authentication.json"));
+        anthropicAnswers(401, JsonFixtures.text("anthropic/error-authentication.json"));
 
         HttpResponse<String> response = callGateway("/v1/chat/completions",
                 "{\"model\":\"stub-anthropic/claude-test\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");

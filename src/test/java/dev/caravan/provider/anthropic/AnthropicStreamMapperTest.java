@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.caravan.openai.Usage;
 import dev.caravan.provider.StreamChunk;
 import dev.caravan.provider.UpstreamStreamException;
+import dev.caravan.support.JsonFixtures;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,7 +22,7 @@ class AnthropicStreamMapperTest {
     private static final long CREATED = 1_700_000_000L;
 
     private static AnthropicChunkStream stream(String fixture) {
-        return new AnthropicChunkStream(new ByteArrayInputStream(Fixtures.text(fixture).getBytes(StandardCharsets.UTF_8)),
+        return new AnthropicChunkStream(new ByteArrayInputStream(JsonFixtures.text(fixture).getBytes(StandardCharsets.UTF_8)),
                 new AnthropicStreamMapper("claude-test", CREATED));
     }
 
@@ -35,14 +36,14 @@ class AnthropicStreamMapperTest {
     }
 
     private static List<JsonNode> json(List<StreamChunk> chunks) {
-        return chunks.stream().map(c -> Fixtures.normalized(c.json())).toList();
+        return chunks.stream().map(c -> JsonFixtures.normalized(c.json())).toList();
     }
 
     @Test
     void textStreamWithFinalUsageChunk() throws IOException {
         List<StreamChunk> chunks = readAll(stream("anthropic/stream-text.sse"));
 
-        assertThat(json(chunks)).containsExactlyElementsOf(Fixtures.jsonLines("anthropic/stream-text.chunks.jsonl"));
+        assertThat(json(chunks)).containsExactlyElementsOf(JsonFixtures.jsonLines("anthropic/stream-text.chunks.jsonl"));
         StreamChunk last = chunks.get(chunks.size() - 1);
         assertThat(last.hasChoices()).isFalse();
         assertThat(last.usage()).isEqualTo(new Usage(40, 15, 10, false));
@@ -53,7 +54,7 @@ class AnthropicStreamMapperTest {
     void streamedParallelToolCallsWithInputJsonDeltas() throws IOException {
         List<StreamChunk> chunks = readAll(stream("anthropic/stream-tools.sse"));
 
-        assertThat(json(chunks)).containsExactlyElementsOf(Fixtures.jsonLines("anthropic/stream-tools.chunks.jsonl"));
+        assertThat(json(chunks)).containsExactlyElementsOf(JsonFixtures.jsonLines("anthropic/stream-tools.chunks.jsonl"));
         // the argument pieces join up to the tool's input
         StringBuilder arguments = new StringBuilder();
         for (JsonNode chunk : json(chunks)) {
@@ -62,14 +63,14 @@ class AnthropicStreamMapperTest {
                 arguments.append(call.at("/function/arguments").asText());
             }
         }
-        assertThat(Fixtures.parse(arguments.toString())).isEqualTo(Fixtures.parse("{\"location\":\"Paris, France\"}"));
+        assertThat(JsonFixtures.parse(arguments.toString())).isEqualTo(JsonFixtures.parse("{\"location\":\"Paris, France\"}"));
     }
 
     @Test
     void anErrorEventMidStreamIsThrownAfterTheChunksBeforeIt() throws IOException {
         AnthropicChunkStream stream = stream("anthropic/stream-error.sse");
-        assertThat(Fixtures.normalized(stream.next().json()).at("/choices/0/delta/role").asText()).isEqualTo("assistant");
-        assertThat(Fixtures.normalized(stream.next().json()).at("/choices/0/delta/content").asText()).isEqualTo("Once upon");
+        assertThat(JsonFixtures.normalized(stream.next().json()).at("/choices/0/delta/role").asText()).isEqualTo("assistant");
+        assertThat(JsonFixtures.normalized(stream.next().json()).at("/choices/0/delta/content").asText()).isEqualTo("Once upon");
         assertThatThrownBy(stream::next).isInstanceOfSatisfying(UpstreamStreamException.class, e -> {
             assertThat(e.error().type()).isEqualTo("api_error");
             assertThat(e.error().code()).isEqualTo("overloaded_error");
@@ -83,7 +84,7 @@ class AnthropicStreamMapperTest {
         StreamChunk first = stream.peek();
         assertThat(stream.peek()).isSameAs(first);
         assertThat(stream.next()).isSameAs(first);
-        assertThat(Fixtures.normalized(stream.next().json()).at("/choices/0/delta/content").asText()).isEqualTo("Hello");
+        assertThat(JsonFixtures.normalized(stream.next().json()).at("/choices/0/delta/content").asText()).isEqualTo("Hello");
     }
 
     @Test
@@ -94,7 +95,7 @@ class AnthropicStreamMapperTest {
 
     @Test
     void aStreamThatEndsBeforeMessageStopBrokeOff() throws IOException {
-        String text = Fixtures.text("anthropic/stream-text.sse");
+        String text = JsonFixtures.text("anthropic/stream-text.sse");
         String truncated = text.substring(0, text.indexOf("event: message_delta"));
         AnthropicChunkStream stream = new AnthropicChunkStream(
                 new ByteArrayInputStream(truncated.getBytes(StandardCharsets.UTF_8)), new AnthropicStreamMapper("m", CREATED));
@@ -108,12 +109,12 @@ class AnthropicStreamMapperTest {
     @Test
     void eventsAreMappedOneAtATime() throws IOException {
         AnthropicStreamMapper mapper = new AnthropicStreamMapper("claude-test", CREATED);
-        assertThat(mapper.map(Fixtures.parse("{\"type\":\"ping\"}"))).isEmpty();
-        assertThat(mapper.map(Fixtures.parse("{\"type\":\"content_block_stop\",\"index\":0}"))).isEmpty();
-        assertThat(mapper.map(Fixtures.parse(
+        assertThat(mapper.map(JsonFixtures.parse("{\"type\":\"ping\"}"))).isEmpty();
+        assertThat(mapper.map(JsonFixtures.parse("{\"type\":\"content_block_stop\",\"index\":0}"))).isEmpty();
+        assertThat(mapper.map(JsonFixtures.parse(
                 "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"hm\"}}"))).isEmpty();
         assertThat(mapper.finished()).isFalse();
-        assertThat(mapper.map(Fixtures.parse("{\"type\":\"message_stop\"}"))).hasSize(1);
+        assertThat(mapper.map(JsonFixtures.parse("{\"type\":\"message_stop\"}"))).hasSize(1);
         assertThat(mapper.finished()).isTrue();
     }
 }

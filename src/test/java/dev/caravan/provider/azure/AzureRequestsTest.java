@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.provider.ChunkStream;
 import dev.caravan.provider.StreamChunk;
 import dev.caravan.routing.Operation;
+import dev.caravan.support.JsonFixtures;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,13 +35,13 @@ class AzureRequestsTest {
 
     @Test
     void theBodyLosesItsModelAndStreamsAskForUsage() {
-        ObjectNode client = (ObjectNode) Fixtures.parse("{\"model\":\"azure/gpt-4o\",\"stream\":true,\"temperature\":0.2,"
+        ObjectNode client = (ObjectNode) JsonFixtures.parse("{\"model\":\"azure/gpt-4o\",\"stream\":true,\"temperature\":0.2,"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
         ObjectNode before = client.deepCopy();
 
         ObjectNode body = AzureRequests.body(client, true);
 
-        assertThat(body).isEqualTo(Fixtures.parse("{\"stream\":true,\"temperature\":0.2,"
+        assertThat(body).isEqualTo(JsonFixtures.parse("{\"stream\":true,\"temperature\":0.2,"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream_options\":{\"include_usage\":true}}"));
         assertThat(client).isEqualTo(before);
         assertThat(AzureRequests.body(client, false).has("stream_options")).isFalse();
@@ -48,7 +49,7 @@ class AzureRequestsTest {
 
     @Test
     void azuresPromptFilterOnlyChunkIsLeftOutOfStreams() throws IOException {
-        List<String> events = Fixtures.dataEvents(Fixtures.text("azure/stream.azure.sse"));
+        List<String> events = JsonFixtures.dataEvents(JsonFixtures.text("azure/stream.azure.sse"));
         Deque<StreamChunk> upstream = new ArrayDeque<>();
         for (String event : events.subList(0, events.size() - 1)) {
             upstream.add(new StreamChunk(event.getBytes(StandardCharsets.UTF_8), null, true));
@@ -69,7 +70,7 @@ class AzureRequestsTest {
         });
 
         StreamChunk first = stream.next();
-        assertThat(Fixtures.parse(new String(first.json(), StandardCharsets.UTF_8)).at("/choices/0/delta/role").asText())
+        assertThat(JsonFixtures.parse(new String(first.json(), StandardCharsets.UTF_8)).at("/choices/0/delta/role").asText())
                 .isEqualTo("assistant");
         int rest = 0;
         while (stream.next() != null) {

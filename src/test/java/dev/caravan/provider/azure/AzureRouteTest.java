@@ -8,6 +8,7 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import dev.caravan.support.GatewayTestSupport;
+import dev.caravan.support.JsonFixtures;
 import org.junit.jupiter.api.Test;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
@@ -30,7 +31,7 @@ class AzureRouteTest extends GatewayTestSupport {
 
     @Test
     void completionGoesToTheDeploymentWithApiVersionAndApiKey() {
-        azureAnswers(CHAT, 200, "application/json", Fixtures.text("azure/chat-completion.azure.json"));
+        azureAnswers(CHAT, 200, "application/json", JsonFixtures.text("azure/chat-completion.azure.json"));
 
         HttpResponse<String> response = callGateway("/v1/chat/completions",
                 "{\"model\":\"stub-azure/gpt-4o-test\",\"temperature\":0.3,\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}");
@@ -48,14 +49,14 @@ class AzureRouteTest extends GatewayTestSupport {
 
     @Test
     void streamAsksForUsageAndLeavesOutAzuresPromptFilterChunk() {
-        azureAnswers(CHAT, 200, "text/event-stream", Fixtures.text("azure/stream.azure.sse"));
+        azureAnswers(CHAT, 200, "text/event-stream", JsonFixtures.text("azure/stream.azure.sse"));
 
         HttpResponse<String> response = callGateway("/v1/chat/completions", "{\"model\":\"stub-azure/gpt-4o-test\",\"stream\":true,"
                 + "\"stream_options\":{\"include_usage\":true},\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
 
         STUB.verify(postRequestedFor(urlEqualTo(CHAT)).withRequestBody(equalToJson("{\"stream\":true,"
                 + "\"stream_options\":{\"include_usage\":true},\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")));
-        List<String> events = Fixtures.dataEvents(response.body());
+        List<String> events = JsonFixtures.dataEvents(response.body());
         assertThat(events).hasSize(5).endsWith("[DONE]");
         assertThat(events).noneMatch(e -> e.contains("prompt_filter_results"));
         assertThat(json(events.get(1)).at("/choices/0/delta/content").asText()).isEqualTo("Hi!");
@@ -65,7 +66,7 @@ class AzureRouteTest extends GatewayTestSupport {
     @Test
     void embeddingsGoToTheEmbeddingsDeployment() {
         azureAnswers("/azure/openai/deployments/text-embedding-3-small/embeddings?api-version=2024-10-21", 200,
-                "application/json", Fixtures.text("azure/embeddings.azure.json"));
+                "application/json", JsonFixtures.text("azure/embeddings.azure.json"));
 
         HttpResponse<String> response = callGateway("/v1/embeddings", "{\"model\":\"stub-azure/text-embedding-3-small\",\"input\":\"hi\"}");
 
@@ -75,7 +76,7 @@ class AzureRouteTest extends GatewayTestSupport {
 
     @Test
     void azuresContentFilterRejectionReachesTheClientAsA400() {
-        azureAnswers(CHAT, 400, "application/json", Fixtures.text("azure/error-content-filter.azure.json"));
+        azureAnswers(CHAT, 400, "application/json", JsonFixtures.text("azure/error-content-filter.azure.json"));
 
         HttpResponse<String> response = callGateway("/v1/chat/completions",
                 "{\"model\":\"stub-azure/gpt-4o-test\",\"messages\":[{\"role\":\"user\",\"content\":\"something bad\"}]}");

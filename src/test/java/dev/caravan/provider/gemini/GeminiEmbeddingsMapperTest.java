@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.api.ApiException;
 import dev.caravan.openai.Usage;
+import dev.caravan.support.JsonFixtures;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,17 +19,17 @@ class GeminiEmbeddingsMapperTest {
 
     @Test
     void inputsBecomeOneRequestEach() {
-        assertThat(Fixtures.normalized(GeminiEmbeddingsMapper.toBatchEmbedRequest(
-                Fixtures.json("gemini/embeddings.openai.json"), "text-embedding-004")))
-                .isEqualTo(Fixtures.json("gemini/embeddings.gemini.json"));
+        assertThat(JsonFixtures.normalized(GeminiEmbeddingsMapper.toBatchEmbedRequest(
+                JsonFixtures.json("gemini/embeddings.openai.json"), "text-embedding-004")))
+                .isEqualTo(JsonFixtures.json("gemini/embeddings.gemini.json"));
     }
 
     @Test
     void floatsComeBackInOpenAisListShape() {
         Usage usage = new Usage(9, 0, 0, true);
-        JsonNode list = Fixtures.normalized(GeminiEmbeddingsMapper.toEmbeddingsResponse(
-                Fixtures.json("gemini/embeddings-response.gemini.json"), "text-embedding-004", false, usage));
-        assertThat(list).isEqualTo(Fixtures.parse("{\"object\":\"list\",\"data\":["
+        JsonNode list = JsonFixtures.normalized(GeminiEmbeddingsMapper.toEmbeddingsResponse(
+                JsonFixtures.json("gemini/embeddings-response.gemini.json"), "text-embedding-004", false, usage));
+        assertThat(list).isEqualTo(JsonFixtures.parse("{\"object\":\"list\",\"data\":["
                 + "{\"object\":\"embedding\",\"index\":0,\"embedding\":[0.013168523,-0.008711934,-0.046782676]},"
                 + "{\"object\":\"embedding\",\"index\":1,\"embedding\":[0.5,-0.25,1.0]}],"
                 + "\"model\":\"text-embedding-004\",\"usage\":{\"prompt_tokens\":9,\"total_tokens\":9}}"));
@@ -36,7 +37,7 @@ class GeminiEmbeddingsMapperTest {
 
     @Test
     void base64IsLittleEndianFloat32AsOpenAiEncodesIt() {
-        JsonNode list = GeminiEmbeddingsMapper.toEmbeddingsResponse(Fixtures.json("gemini/embeddings-response.gemini.json"),
+        JsonNode list = GeminiEmbeddingsMapper.toEmbeddingsResponse(JsonFixtures.json("gemini/embeddings-response.gemini.json"),
                 "m", true, new Usage(1, 0, 0, true));
         ByteBuffer bytes = ByteBuffer.wrap(Base64.getDecoder().decode(list.at("/data/1/embedding").asText()))
                 .order(ByteOrder.LITTLE_ENDIAN);
@@ -46,14 +47,14 @@ class GeminiEmbeddingsMapperTest {
 
     @Test
     void usageIsCountedByCaravanAndMarkedEstimated() {
-        Usage usage = GeminiEmbeddingsMapper.estimatedUsage(Fixtures.json("gemini/embeddings.openai.json"));
+        Usage usage = GeminiEmbeddingsMapper.estimatedUsage(JsonFixtures.json("gemini/embeddings.openai.json"));
         assertThat(usage.estimated()).isTrue();
         assertThat(usage.promptTokens()).isBetween(6L, 14L);
     }
 
     @Test
     void tokenArraysAreRefused() {
-        ObjectNode request = (ObjectNode) Fixtures.parse("{\"model\":\"m\",\"input\":[[1,2,3]]}");
+        ObjectNode request = (ObjectNode) JsonFixtures.parse("{\"model\":\"m\",\"input\":[[1,2,3]]}");
         assertThatThrownBy(() -> GeminiEmbeddingsMapper.toBatchEmbedRequest(request, "m"))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.error().param()).isEqualTo("input"));
     }

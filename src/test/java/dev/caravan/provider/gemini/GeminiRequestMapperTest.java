@@ -3,6 +3,7 @@ package dev.caravan.provider.gemini;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.api.ApiException;
+import dev.caravan.support.JsonFixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -14,28 +15,28 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class GeminiRequestMapperTest {
 
     private static JsonNode translate(String fixture) {
-        return Fixtures.normalized(GeminiRequestMapper.toGenerateContentRequest(Fixtures.json(fixture)));
+        return JsonFixtures.normalized(GeminiRequestMapper.toGenerateContentRequest(JsonFixtures.json(fixture)));
     }
 
     @Test
     void textSystemInstructionAndGenerationConfig() {
-        assertThat(translate("gemini/request-text.openai.json")).isEqualTo(Fixtures.json("gemini/request-text.gemini.json"));
+        assertThat(translate("gemini/request-text.openai.json")).isEqualTo(JsonFixtures.json("gemini/request-text.gemini.json"));
     }
 
     @Test
     void multiTurnWithInlineImageAndJsonSchema() {
         assertThat(translate("gemini/request-multiturn-images.openai.json"))
-                .isEqualTo(Fixtures.json("gemini/request-multiturn-images.gemini.json"));
+                .isEqualTo(JsonFixtures.json("gemini/request-multiturn-images.gemini.json"));
     }
 
     @Test
     void toolsParallelFunctionCallsAndFunctionResponses() {
-        assertThat(translate("gemini/request-tools.openai.json")).isEqualTo(Fixtures.json("gemini/request-tools.gemini.json"));
+        assertThat(translate("gemini/request-tools.openai.json")).isEqualTo(JsonFixtures.json("gemini/request-tools.gemini.json"));
     }
 
     @Test
     void theClientsRequestIsLeftUnchanged() {
-        ObjectNode request = Fixtures.json("gemini/request-tools.openai.json");
+        ObjectNode request = JsonFixtures.json("gemini/request-tools.openai.json");
         ObjectNode before = request.deepCopy();
         GeminiRequestMapper.toGenerateContentRequest(request);
         assertThat(request).isEqualTo(before);
@@ -48,10 +49,10 @@ class GeminiRequestMapperTest {
         "\"required\" | {\"mode\":\"ANY\"}"
     })
     void toolChoice(String openAi, String gemini) {
-        ObjectNode request = (ObjectNode) Fixtures.parse("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+        ObjectNode request = (ObjectNode) JsonFixtures.parse("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
                 + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}],\"tool_choice\":" + openAi + "}");
         assertThat(GeminiRequestMapper.toGenerateContentRequest(request).at("/toolConfig/functionCallingConfig"))
-                .isEqualTo(Fixtures.parse(gemini));
+                .isEqualTo(JsonFixtures.parse(gemini));
     }
 
     @ParameterizedTest
@@ -87,7 +88,7 @@ class GeminiRequestMapperTest {
     }
 
     private static void assertRefused(String json, String param) {
-        ObjectNode request = (ObjectNode) Fixtures.parse(json);
+        ObjectNode request = (ObjectNode) JsonFixtures.parse(json);
         assertThatThrownBy(() -> GeminiRequestMapper.toGenerateContentRequest(request))
                 .isInstanceOfSatisfying(ApiException.class, e -> {
                     assertThat(e.error().status()).isEqualTo(400);

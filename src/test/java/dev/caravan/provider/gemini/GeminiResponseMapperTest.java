@@ -3,6 +3,7 @@ package dev.caravan.provider.gemini;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caravan.openai.OpenAiError;
 import dev.caravan.openai.Usage;
+import dev.caravan.support.JsonFixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -15,18 +16,18 @@ class GeminiResponseMapperTest {
     private static final long CREATED = 1_700_000_000L;
 
     private static JsonNode translate(String fixture) {
-        return Fixtures.normalized(GeminiResponseMapper.toChatCompletion(Fixtures.json(fixture), "gemini-test", "chatcmpl-x", CREATED));
+        return JsonFixtures.normalized(GeminiResponseMapper.toChatCompletion(JsonFixtures.json(fixture), "gemini-test", "chatcmpl-x", CREATED));
     }
 
     @Test
     void textWithoutThoughtsAndUsageWithCachedAndThinkingTokens() {
-        assertThat(translate("gemini/response-text.gemini.json")).isEqualTo(Fixtures.json("gemini/response-text.openai.json"));
+        assertThat(translate("gemini/response-text.gemini.json")).isEqualTo(JsonFixtures.json("gemini/response-text.openai.json"));
     }
 
     @Test
     void parallelFunctionCallsBecomeToolCallsWithIds() {
         assertThat(translate("gemini/response-function-calls.gemini.json"))
-                .isEqualTo(Fixtures.json("gemini/response-function-calls.openai.json"));
+                .isEqualTo(JsonFixtures.json("gemini/response-function-calls.openai.json"));
     }
 
     @Test
@@ -48,10 +49,10 @@ class GeminiResponseMapperTest {
 
     @Test
     void anIdIsMadeUpOnlyWhenGeminiGivesNone() {
-        JsonNode noId = Fixtures.parse("{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"x\"}]},\"finishReason\":\"STOP\"}]}");
+        JsonNode noId = JsonFixtures.parse("{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"x\"}]},\"finishReason\":\"STOP\"}]}");
         assertThat(GeminiResponseMapper.toChatCompletion(noId, "gemini-test", "chatcmpl-x", CREATED).get("id").asText())
                 .isEqualTo("chatcmpl-x");
-        JsonNode withCallId = Fixtures.parse("{\"candidates\":[{\"content\":{\"parts\":[{\"functionCall\":"
+        JsonNode withCallId = JsonFixtures.parse("{\"candidates\":[{\"content\":{\"parts\":[{\"functionCall\":"
                 + "{\"id\":\"fc-1\",\"name\":\"f\",\"args\":{}}}]},\"finishReason\":\"STOP\"}],\"responseId\":\"r\"}");
         assertThat(GeminiResponseMapper.toChatCompletion(withCallId, "m", "x", CREATED).at("/choices/0/message/tool_calls/0/id")
                 .asText()).isEqualTo("fc-1");
@@ -76,28 +77,28 @@ class GeminiResponseMapperTest {
 
     @Test
     void usageMetadata() {
-        assertThat(GeminiResponseMapper.usage(Fixtures.json("gemini/response-text.gemini.json").get("usageMetadata")))
+        assertThat(GeminiResponseMapper.usage(JsonFixtures.json("gemini/response-text.gemini.json").get("usageMetadata")))
                 .isEqualTo(new Usage(12, 28, 4, false));
-        assertThat(GeminiResponseMapper.usage(Fixtures.parse("{\"promptTokenCount\":3,\"toolUsePromptTokenCount\":2,"
+        assertThat(GeminiResponseMapper.usage(JsonFixtures.parse("{\"promptTokenCount\":3,\"toolUsePromptTokenCount\":2,"
                 + "\"candidatesTokenCount\":1}"))).isEqualTo(new Usage(5, 1, 0, false));
         assertThat(GeminiResponseMapper.usage(null)).isNull();
     }
 
     @Test
     void errorsKeepTheirMessageAndStatusWithGrpcStatusAsCode() {
-        OpenAiError error = GeminiErrors.toOpenAi(400, Fixtures.json("gemini/error-invalid-argument.json"));
+        OpenAiError error = GeminiErrors.toOpenAi(400, JsonFixtures.json("gemini/error-invalid-argument.json"));
         assertThat(error.status()).isEqualTo(400);
         assertThat(error.type()).isEqualTo("invalid_request_error");
         assertThat(error.code()).isEqualTo("invalid_argument");
         assertThat(error.message()).contains("contents is not specified");
-        assertThat(GeminiErrors.toOpenAi(429, Fixtures.json("gemini/error-resource-exhausted.json")))
+        assertThat(GeminiErrors.toOpenAi(429, JsonFixtures.json("gemini/error-resource-exhausted.json")))
                 .isEqualTo(new OpenAiError(429, "Resource has been exhausted (e.g. check quota).", "rate_limit_error", null,
                         "resource_exhausted"));
     }
 
     @Test
     void anInvalidApiKeyIsAnAuthenticationError() {
-        assertThat(GeminiErrors.toOpenAi(400, Fixtures.json("gemini/error-api-key.json"))).isEqualTo(new OpenAiError(401,
+        assertThat(GeminiErrors.toOpenAi(400, JsonFixtures.json("gemini/error-api-key.json"))).isEqualTo(new OpenAiError(401,
                 "API key not valid. Please pass a valid API key.", "authentication_error", null, "invalid_api_key"));
     }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import dev.caravan.support.GatewayTestSupport;
+import dev.caravan.support.JsonFixtures;
 import dev.caravan.support.LiveStub;
 import org.junit.jupiter.api.Test;
 
@@ -37,18 +38,18 @@ class GeminiRouteTest extends GatewayTestSupport {
 
     @Test
     void completionIsTranslatedBothWays() {
-        geminiAnswers(GENERATE, 200, Fixtures.text("gemini/response-text.gemini.json"));
+        geminiAnswers(GENERATE, 200, JsonFixtures.text("gemini/response-text.gemini.json"));
 
         HttpResponse<String> response = callGateway("/v1/chat/completions",
-                Fixtures.text("gemini/request-text.openai.json").replace("\"smart\"", "\"stub-gemini/gemini-test\""));
+                JsonFixtures.text("gemini/request-text.openai.json").replace("\"smart\"", "\"stub-gemini/gemini-test\""));
 
         assertThat(response.statusCode()).isEqualTo(200);
         STUB.verify(postRequestedFor(urlEqualTo(GENERATE))
                 .withHeader("x-goog-api-key", equalTo("gemini-test-key-0123456789"))
                 .withHeader("Authorization", absent())
-                .withRequestBody(equalToJson(Fixtures.text("gemini/request-text.gemini.json"))));
+                .withRequestBody(equalToJson(JsonFixtures.text("gemini/request-text.gemini.json"))));
         JsonNode completion = json(response.body());
-        JsonNode expected = Fixtures.json("gemini/response-text.openai.json");
+        JsonNode expected = JsonFixtures.json("gemini/response-text.openai.json");
         assertThat(completion.get("id")).isEqualTo(expected.get("id"));
         assertThat(completion.get("choices")).isEqualTo(expected.get("choices"));
         assertThat(withoutCost(completion.get("usage"))).isEqualTo(expected.get("usage"));
@@ -58,24 +59,24 @@ class GeminiRouteTest extends GatewayTestSupport {
 
     @Test
     void functionCallsComeBackAsToolCallsAndToolResultsGoOutAsFunctionResponses() {
-        geminiAnswers(GENERATE, 200, Fixtures.text("gemini/response-function-calls.gemini.json"));
+        geminiAnswers(GENERATE, 200, JsonFixtures.text("gemini/response-function-calls.gemini.json"));
 
         HttpResponse<String> response = callGateway("/v1/chat/completions",
-                Fixtures.text("gemini/request-tools.openai.json").replace("\"smart\"", "\"stub-gemini/gemini-test\""));
+                JsonFixtures.text("gemini/request-tools.openai.json").replace("\"smart\"", "\"stub-gemini/gemini-test\""));
 
         STUB.verify(postRequestedFor(urlEqualTo(GENERATE))
-                .withRequestBody(equalToJson(Fixtures.text("gemini/request-tools.gemini.json"))));
+                .withRequestBody(equalToJson(JsonFixtures.text("gemini/request-tools.gemini.json"))));
         JsonNode choice = json(response.body()).at("/choices/0");
         assertThat(choice.get("finish_reason").asText()).isEqualTo("tool_calls");
         assertThat(choice.at("/message/tool_calls")).isEqualTo(
-                Fixtures.json("gemini/response-function-calls.openai.json").at("/choices/0/message/tool_calls"));
+                JsonFixtures.json("gemini/response-function-calls.openai.json").at("/choices/0/message/tool_calls"));
     }
 
     @Test
     void streamGoesToStreamGenerateContentWithAltSse() {
         STUB.stubFor(WireMock.post(urlEqualTo(STREAM)).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "text/event-stream")
-                .withBody(Fixtures.text("gemini/stream-text.sse").replace("\n", "\r\n"))));
+                .withBody(JsonFixtures.text("gemini/stream-text.sse").replace("\n", "\r\n"))));
 
         HttpResponse<String> response = callGateway("/v1/chat/completions", "{\"model\":\"stub-gemini/gemini-test\",\"stream\":true,"
                 + "\"stream_options\":{\"include_usage\":true},\"messages\":[{\"role\":\"user\",\"content\":\"Why is the sky blue?\"}]}");
@@ -84,9 +85,9 @@ class GeminiRouteTest extends GatewayTestSupport {
         STUB.verify(postRequestedFor(urlEqualTo(STREAM))
                 .withHeader("x-goog-api-key", equalTo("gemini-test-key-0123456789"))
                 .withRequestBody(equalToJson("{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Why is the sky blue?\"}]}]}")));
-        List<String> events = Fixtures.dataEvents(response.body());
+        List<String> events = JsonFixtures.dataEvents(response.body());
         assertThat(events).endsWith("[DONE]");
-        List<JsonNode> expected = Fixtures.jsonLines("gemini/stream-text.chunks.jsonl");
+        List<JsonNode> expected = JsonFixtures.jsonLines("gemini/stream-text.chunks.jsonl");
         assertThat(events).hasSize(expected.size() + 1);
         for (int i = 0; i < expected.size(); i++) {
             JsonNode chunk = json(events.get(i));
@@ -99,24 +100,24 @@ class GeminiRouteTest extends GatewayTestSupport {
     @Test
     void embeddingsGoToBatchEmbedContents() {
         geminiAnswers("/gemini/v1beta/models/embedding-test:batchEmbedContents", 200,
-                Fixtures.text("gemini/embeddings-response.gemini.json"));
+                JsonFixtures.text("gemini/embeddings-response.gemini.json"));
 
-        HttpResponse<String> response = callGateway("/v1/embeddings", Fixtures.text("gemini/embeddings.openai.json")
+        HttpResponse<String> response = callGateway("/v1/embeddings", JsonFixtures.text("gemini/embeddings.openai.json")
                 .replace("gemini/text-embedding-004", "stub-gemini/embedding-test"));
 
         assertThat(response.statusCode()).isEqualTo(200);
         STUB.verify(postRequestedFor(urlEqualTo("/gemini/v1beta/models/embedding-test:batchEmbedContents"))
-                .withRequestBody(equalToJson(Fixtures.text("gemini/embeddings.gemini.json")
+                .withRequestBody(equalToJson(JsonFixtures.text("gemini/embeddings.gemini.json")
                         .replace("models/text-embedding-004", "models/embedding-test"))));
         JsonNode list = json(response.body());
         assertThat(list.get("object").asText()).isEqualTo("list");
-        assertThat(list.at("/data/1/embedding")).isEqualTo(Fixtures.parse("[0.5,-0.25,1.0]"));
+        assertThat(list.at("/data/1/embedding")).isEqualTo(JsonFixtures.parse("[0.5,-0.25,1.0]"));
         assertThat(list.at("/usage/prompt_tokens").asInt()).isPositive();
     }
 
     @Test
     void rateLimitedGeminiFailsOverToAnOpenAiCompatibleProvider() {
-        geminiAnswers(GENERATE, 429, Fixtures.text("gemini/error-resource-exhausted.json"));
+        geminiAnswers(GENERATE, 429, JsonFixtures.text("gemini/error-resource-exhausted.json"));
         STUB.stubFor(WireMock.post(urlEqualTo("/b/v1/chat/completions")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json")
                 .withBody("{\"id\":\"chatcmpl-b\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"model-b\","
@@ -133,7 +134,7 @@ class GeminiRouteTest extends GatewayTestSupport {
 
     @Test
     void anInvalidKeyIsA401WithoutFailover() {
-        geminiAnswers(GENERATE, 400, Fixtures.text("gemini/error-api-key.json"));
+        geminiAnswers(GENERATE, 400, JsonFixtures.text("gemini/error-api-key.json"));
 
         HttpResponse<String> response = callGateway("/v1/chat/completions",
                 "{\"model\":\"gemini-then-b\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
@@ -167,7 +168,7 @@ class GeminiRouteTest extends GatewayTestSupport {
         HttpResponse<String> response = callGateway("/v1/chat/completions",
                 "{\"model\":\"stub-gemini-live/gemini-live\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
 
-        List<String> events = Fixtures.dataEvents(response.body());
+        List<String> events = JsonFixtures.dataEvents(response.body());
         assertThat(json(events.get(0)).at("/choices/0/delta/content").asText()).isEqualTo("The");
         assertThat(json(events.get(events.size() - 1)).at("/error/code").asText()).isEqualTo("upstream_stream_error");
         assertThat(events).doesNotContain("[DONE]");

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.caravan.openai.Usage;
 import dev.caravan.provider.StreamChunk;
 import dev.caravan.provider.UpstreamStreamException;
+import dev.caravan.support.JsonFixtures;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,14 +36,14 @@ class GeminiStreamMapperTest {
     }
 
     private static List<JsonNode> json(List<StreamChunk> chunks) {
-        return chunks.stream().map(c -> Fixtures.normalized(c.json())).toList();
+        return chunks.stream().map(c -> JsonFixtures.normalized(c.json())).toList();
     }
 
     @Test
     void textStreamEndsWithTheUsageChunk() throws IOException {
-        List<StreamChunk> chunks = readAll(stream(Fixtures.text("gemini/stream-text.sse")));
+        List<StreamChunk> chunks = readAll(stream(JsonFixtures.text("gemini/stream-text.sse")));
 
-        assertThat(json(chunks)).containsExactlyElementsOf(Fixtures.jsonLines("gemini/stream-text.chunks.jsonl"));
+        assertThat(json(chunks)).containsExactlyElementsOf(JsonFixtures.jsonLines("gemini/stream-text.chunks.jsonl"));
         StreamChunk last = chunks.get(chunks.size() - 1);
         assertThat(last.hasChoices()).isFalse();
         assertThat(last.usage()).isEqualTo(new Usage(10, 6, 0, false));
@@ -50,20 +51,20 @@ class GeminiStreamMapperTest {
 
     @Test
     void crlfSeparatedEventsAsGeminiSendsThem() throws IOException {
-        String crlf = Fixtures.text("gemini/stream-text.sse").replace("\n", "\r\n");
-        assertThat(json(readAll(stream(crlf)))).containsExactlyElementsOf(Fixtures.jsonLines("gemini/stream-text.chunks.jsonl"));
+        String crlf = JsonFixtures.text("gemini/stream-text.sse").replace("\n", "\r\n");
+        assertThat(json(readAll(stream(crlf)))).containsExactlyElementsOf(JsonFixtures.jsonLines("gemini/stream-text.chunks.jsonl"));
     }
 
     @Test
     void parallelFunctionCallsArriveWholeInOneChunk() throws IOException {
-        List<StreamChunk> chunks = readAll(stream(Fixtures.text("gemini/stream-function-calls.sse")));
-        assertThat(json(chunks)).containsExactlyElementsOf(Fixtures.jsonLines("gemini/stream-function-calls.chunks.jsonl"));
+        List<StreamChunk> chunks = readAll(stream(JsonFixtures.text("gemini/stream-function-calls.sse")));
+        assertThat(json(chunks)).containsExactlyElementsOf(JsonFixtures.jsonLines("gemini/stream-function-calls.chunks.jsonl"));
     }
 
     @Test
     void anErrorInTheStreamIsThrownAfterTheChunksBeforeIt() throws IOException {
-        GeminiChunkStream stream = stream(Fixtures.text("gemini/stream-error.sse"));
-        assertThat(Fixtures.normalized(stream.peek().json()).at("/choices/0/delta/content").asText()).isEqualTo("Once");
+        GeminiChunkStream stream = stream(JsonFixtures.text("gemini/stream-error.sse"));
+        assertThat(JsonFixtures.normalized(stream.peek().json()).at("/choices/0/delta/content").asText()).isEqualTo("Once");
         assertThat(stream.next()).isNotNull();
         assertThatThrownBy(stream::next).isInstanceOfSatisfying(UpstreamStreamException.class, e -> {
             assertThat(e.error().message()).isEqualTo("The model is overloaded. Please try again later.");
@@ -73,7 +74,7 @@ class GeminiStreamMapperTest {
 
     @Test
     void aStreamThatEndsBeforeAnyFinishReasonBrokeOff() throws IOException {
-        String text = Fixtures.text("gemini/stream-text.sse");
+        String text = JsonFixtures.text("gemini/stream-text.sse");
         GeminiChunkStream stream = stream(text.substring(0, text.indexOf("data:", 10)));
         assertThat(stream.next()).isNotNull();
         assertThatThrownBy(stream::next).isInstanceOf(IOException.class)
@@ -82,17 +83,17 @@ class GeminiStreamMapperTest {
 
     @Test
     void aBlockedPromptEndsTheStreamWithContentFilter() throws IOException {
-        List<StreamChunk> chunks = readAll(stream("data: " + Fixtures.text("gemini/response-blocked.gemini.json")
+        List<StreamChunk> chunks = readAll(stream("data: " + JsonFixtures.text("gemini/response-blocked.gemini.json")
                 .replace("\n", " ") + "\n\n"));
-        assertThat(Fixtures.normalized(chunks.get(0).json()).at("/choices/0/finish_reason").asText()).isEqualTo("content_filter");
+        assertThat(JsonFixtures.normalized(chunks.get(0).json()).at("/choices/0/finish_reason").asText()).isEqualTo("content_filter");
         assertThat(chunks.get(1).usage()).isEqualTo(new Usage(9, 0, 0, false));
     }
 
     @Test
     void eachCandidateStreamsAsItsOwnChoice() throws IOException {
         GeminiStreamMapper mapper = new GeminiStreamMapper("m", "id", CREATED);
-        List<StreamChunk> chunks = mapper.map(Fixtures.json("gemini/response-two-candidates.gemini.json"));
-        JsonNode chunk = Fixtures.normalized(chunks.get(0).json());
+        List<StreamChunk> chunks = mapper.map(JsonFixtures.json("gemini/response-two-candidates.gemini.json"));
+        JsonNode chunk = JsonFixtures.normalized(chunks.get(0).json());
         assertThat(chunk.at("/choices/0/delta/content").asText()).isEqualTo("Purr.");
         assertThat(chunk.at("/choices/1/index").asInt()).isEqualTo(1);
         assertThat(chunk.at("/choices/1/finish_reason").asText()).isEqualTo("length");

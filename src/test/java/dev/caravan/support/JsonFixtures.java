@@ -1,4 +1,4 @@
-package dev.caravan.provider.gemini;
+package dev.caravan.support;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,13 +12,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.openai.Json;
 
 /** Reads the provider fixtures of {@code src/test/resources/fixtures/} and compares JSON as JSON. */
-final class Fixtures {
+public final class JsonFixtures {
 
-    private Fixtures() {
+    private JsonFixtures() {
     }
 
-    static String text(String path) {
-        try (InputStream in = Fixtures.class.getResourceAsStream("/fixtures/" + path)) {
+    public static String text(String path) {
+        try (InputStream in = JsonFixtures.class.getResourceAsStream("/fixtures/" + path)) {
             if (in == null) {
                 throw new IllegalArgumentException("no fixture " + path);
             }
@@ -28,12 +28,12 @@ final class Fixtures {
         }
     }
 
-    static ObjectNode json(String path) {
+    public static ObjectNode json(String path) {
         return (ObjectNode) parse(text(path));
     }
 
     /** One JSON document per non-blank line. */
-    static List<JsonNode> jsonLines(String path) {
+    public static List<JsonNode> jsonLines(String path) {
         List<JsonNode> lines = new ArrayList<>();
         for (String line : text(path).split("\n")) {
             if (!line.isBlank()) {
@@ -43,7 +43,7 @@ final class Fixtures {
         return lines;
     }
 
-    static JsonNode parse(String json) {
+    public static JsonNode parse(String json) {
         try {
             return Json.read(json.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
@@ -52,12 +52,12 @@ final class Fixtures {
     }
 
     /** A tree as it reads back from its bytes, so built and parsed trees compare equal (int vs long nodes). */
-    static JsonNode normalized(Object value) {
+    public static JsonNode normalized(Object value) {
         return parse(new String(value instanceof byte[] bytes ? bytes : Json.bytes(value), StandardCharsets.UTF_8));
     }
 
     /** The {@code data:} payloads of an SSE body, in order. */
-    static List<String> dataEvents(String body) {
+    public static List<String> dataEvents(String body) {
         List<String> events = new ArrayList<>();
         for (String block : body.replace("\r\n", "\n").split("\n\n")) {
             StringBuilder data = new StringBuilder();
