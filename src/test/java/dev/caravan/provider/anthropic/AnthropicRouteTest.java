@@ -334,7 +334,7 @@ class AnthropicRouteTest extends GatewayTestSupport {
                 + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + content + "\"},\"finish_reason\":null}]}";
     }
 
-    /** POSTs JSON to the gateway (the base class's helper is named differently on other branches). */
+    /** POSTs JSON to the gateway with the test user's key. */
     private HttpResponse<String> callGateway(String path, String body) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).header("Content-Type", "application/json")
                 .header("Authorization", "Bearer " + userKey)

@@ -87,7 +87,7 @@ class AzureRouteTest extends GatewayTestSupport {
         assertThat(error.get("param").asText()).isEqualTo("prompt");
     }
 
-    /** POSTs JSON to the gateway (the base class's helper is named differently on other branches). */
+    /** POSTs JSON to the gateway with the test user's key. */
     private HttpResponse<String> callGateway(String path, String body) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).header("Content-Type", "application/json")
                 .header("Authorization", "Bearer " + userKey)

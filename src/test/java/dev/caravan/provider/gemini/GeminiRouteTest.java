@@ -133,6 +133,26 @@ class GeminiRouteTest extends GatewayTestSupport {
     }
 
     @Test
+    void rateLimitedGeminiFailsOverForAStreamToo() {
+        geminiAnswers(STREAM, 429, JsonFixtures.text("gemini/error-resource-exhausted.json"));
+        STUB.stubFor(WireMock.post(urlEqualTo("/b/v1/chat/completions")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "text/event-stream")
+                .withBody("data: {\"id\":\"chatcmpl-b\",\"object\":\"chat.completion.chunk\",\"created\":1,"
+                        + "\"model\":\"model-b\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Streamed by B\"},"
+                        + "\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n")));
+
+        HttpResponse<String> response = callGateway("/v1/chat/completions",
+                "{\"model\":\"gemini-then-b\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("x-caravan-provider")).hasValue("stub-b");
+        assertThat(response.headers().firstValue("x-caravan-attempts")).hasValue("2");
+        List<String> events = JsonFixtures.dataEvents(response.body());
+        assertThat(json(events.get(0)).at("/choices/0/delta/content").asText()).isEqualTo("Streamed by B");
+        assertThat(events).endsWith("[DONE]");
+    }
+
+    @Test
     void anInvalidKeyIsA401WithoutFailover() {
         geminiAnswers(GENERATE, 400, JsonFixtures.text("gemini/error-api-key.json"));
 
@@ -174,7 +194,7 @@ class GeminiRouteTest extends GatewayTestSupport {
         assertThat(events).doesNotContain("[DONE]");
     }
 
-    /** POSTs JSON to the gateway (the base class's helper is named differently on other branches). */
+    /** POSTs JSON to the gateway with the test user's key. */
     private HttpResponse<String> callGateway(String path, String body) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).header("Content-Type", "application/json")
                 .header("Authorization", "Bearer " + userKey)
