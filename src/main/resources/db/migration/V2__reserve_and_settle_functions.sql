@@ -9,6 +9,10 @@ drop index reservations_open;
 alter table reservations drop column status;
 alter table reservations drop column settled;
 
+-- A client's x-request-id is echoed and logged but never keys billing (a reused one would collide with, or
+-- hide, another call): the ledger's request_id is always Caravan's own, the client's is kept beside it.
+alter table usage_ledger add column client_request_id text;
+
 -- Which budget periods a reservation holds, so that settling releases exactly what was held (a key with only
 -- a daily budget holds nothing in its month row).
 alter table reservations add column holds_day boolean not null default false;

@@ -22,7 +22,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class ActivityAdmin {
 
-    private static final String USAGE_COLUMNS = "request_id, user_id, key_id, operation, profile, provider, model, "
+    private static final String USAGE_COLUMNS = "request_id, client_request_id, user_id, key_id, operation, profile, provider, model, "
             + "requested_model, prompt_tokens, completion_tokens, cached_tokens, cost, estimated, cached, status, outcome, "
             + "latency_ms, ttft_ms, attempts, created_at";
 
@@ -32,10 +32,14 @@ public class ActivityAdmin {
         this.jdbc = jdbc;
     }
 
-    /** {@code GET /admin/usage?user_id=&key_id=&from=&to=&limit=&offset=}: {@code from} inclusive, {@code to} exclusive. */
+    /**
+     * {@code GET /admin/usage?user_id=&key_id=&request_id=&from=&to=&limit=&offset=}: {@code from} inclusive,
+     * {@code to} exclusive; {@code request_id} finds a call by Caravan's id or by the client's own.
+     */
     public ApiReply usage(ApiRequest request) {
         UUID userId = request.uuidQuery("user_id");
         UUID keyId = request.uuidQuery("key_id");
+        String requestId = request.query("request_id");
         Instant from = request.instantQuery("from");
         Instant to = request.instantQuery("to");
         int limit = request.intQuery("limit", 100, 1, 1000);
@@ -52,6 +56,11 @@ public class ActivityAdmin {
         if (keyId != null) {
             sql.append(" and key_id = ?");
             args.add(keyId);
+        }
+        if (requestId != null && !requestId.isBlank()) {
+            sql.append(" and (request_id = ? or client_request_id = ?)");
+            args.add(requestId);
+            args.add(requestId);
         }
         if (from != null) {
             sql.append(" and created_at >= ?");

@@ -54,7 +54,7 @@ public class ErrorResponder {
         if (failure instanceof ProviderFailureException && call != null) {
             return allProvidersFailed(call.requestedModel(), call.attempts());
         }
-        String id = call != null ? call.requestId() : "";
+        String id = call != null ? call.shownRequestId() : "";
         return new OpenAiError(500, "The server had an error while processing your request. Request id: " + id,
                 OpenAiError.API_ERROR, null, null);
     }

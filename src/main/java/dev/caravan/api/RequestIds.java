@@ -14,10 +14,13 @@ public final class RequestIds {
     }
 
     public static String fromClientOrNew(String clientValue) {
-        if (clientValue != null && SAFE.matcher(clientValue).matches()) {
-            return clientValue;
-        }
-        return newId();
+        String sane = sane(clientValue);
+        return sane != null ? sane : newId();
+    }
+
+    /** The client's value if it is safe to echo and log, else null. */
+    public static String sane(String clientValue) {
+        return clientValue != null && SAFE.matcher(clientValue).matches() ? clientValue : null;
     }
 
     public static String newId() {

@@ -49,9 +49,12 @@ public class RequestIntake {
 
     private void intake(Exchange exchange, Operation operation) {
         Message in = exchange.getIn();
-        String requestId = RequestIds.fromClientOrNew(in.getHeader(RequestIds.HEADER, String.class));
-        MDC.put(MDC_KEY, requestId);
-        exchange.setProperty(RequestIds.HEADER, requestId);
+        // the client's x-request-id is echoed and logged, but billing keys on an id of our own (see CallContext)
+        String clientRequestId = RequestIds.sane(in.getHeader(RequestIds.HEADER, String.class));
+        String requestId = RequestIds.newId();
+        String shownId = clientRequestId != null ? clientRequestId : requestId;
+        MDC.put(MDC_KEY, shownId);
+        exchange.setProperty(RequestIds.HEADER, shownId);
         // who is calling comes first: a bad key is refused whatever the body says
         Identity identity = authenticator.authenticate(RequestCredentials.from(in));
         exchange.setProperty(Identity.PROPERTY, identity);
@@ -62,7 +65,7 @@ public class RequestIntake {
         } else {
             EmbeddingsRequestValidator.validate(body);
         }
-        CallContext call = new CallContext(requestId, operation, response, body, identity);
+        CallContext call = new CallContext(requestId, clientRequestId, operation, response, body, identity);
         exchange.setProperty(CallContext.PROPERTY, call);
         String target = resolver.resolve(call);
         if (!identity.allows(call.requestedModel())) {

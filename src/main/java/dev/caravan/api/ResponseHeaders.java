@@ -18,7 +18,7 @@ public final class ResponseHeaders {
 
     /** Calls {@code header} for each header to set; providers that were skipped unconfigured do not count. */
     public static void forEach(CallContext call, HeaderSink header) {
-        header.set(RequestIds.HEADER, call.requestId());
+        header.set(RequestIds.HEADER, call.shownRequestId());
         if (call.provider() != null) {
             header.set(PROVIDER, call.provider());
             header.set(MODEL, call.model());

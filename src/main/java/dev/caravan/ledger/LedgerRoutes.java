@@ -22,9 +22,9 @@ import org.springframework.stereotype.Component;
 @Component
 public class LedgerRoutes extends RouteBuilder {
 
-    static final String INSERT = "sql:insert into usage_ledger (request_id, user_id, key_id, operation, profile, provider, "
+    static final String INSERT = "sql:insert into usage_ledger (request_id, client_request_id, user_id, key_id, operation, profile, provider, "
             + "model, requested_model, prompt_tokens, completion_tokens, cached_tokens, cost, estimated, cached, status, "
-            + "outcome, latency_ms, ttft_ms, attempts) values (:#requestId, :#userId, :#keyId, :#operation, :#profile, "
+            + "outcome, latency_ms, ttft_ms, attempts) values (:#requestId, :#clientRequestId, :#userId, :#keyId, :#operation, :#profile, "
             + ":#provider, :#model, :#requestedModel, :#promptTokens, :#completionTokens, :#cachedTokens, :#cost, "
             + ":#estimated, :#cached, :#status, :#outcome, :#latencyMs, :#ttftMs, :#attempts) "
             + "on conflict (request_id) do nothing?batch=true";

@@ -10,7 +10,7 @@ import java.util.UUID;
  * {@code estimated} is true when the tokens were counted by Caravan (the provider reported none, or the
  * stream was cut short); {@code cached} marks an answer served from the response cache.
  */
-public record UsageEvent(String requestId, UUID userId, UUID keyId, String operation, String profile, String provider,
+public record UsageEvent(String requestId, String clientRequestId, UUID userId, UUID keyId, String operation, String profile, String provider,
         String model, String requestedModel, long promptTokens, long completionTokens, long cachedTokens, BigDecimal cost,
         boolean estimated, boolean cached, int status, String outcome, Long latencyMs, Long ttftMs, int attempts,
         boolean reserved) {
@@ -22,6 +22,7 @@ public record UsageEvent(String requestId, UUID userId, UUID keyId, String opera
     public Map<String, Object> row() {
         Map<String, Object> row = new HashMap<>();
         row.put("requestId", requestId);
+        row.put("clientRequestId", clientRequestId);
         row.put("userId", userId);
         row.put("keyId", keyId);
         row.put("operation", operation);

@@ -34,7 +34,7 @@ public final class UsageRecorder {
             ttftMs = latencyMs;
         }
         Usage used = usage != null ? usage : Usage.NONE;
-        exchange.setProperty(UsageEvent.PROPERTY, new UsageEvent(call.requestId(), identity.userId(), identity.keyId(),
+        exchange.setProperty(UsageEvent.PROPERTY, new UsageEvent(call.requestId(), call.clientRequestId(), identity.userId(), identity.keyId(),
                 call.operation().name().toLowerCase(), call.profile(), call.provider(), call.model(), call.requestedModel(),
                 used.promptTokens(), used.completionTokens(), used.cachedTokens(),
                 cost != null ? cost : BigDecimal.ZERO.setScale(Price.SCALE), usage != null && usage.estimated(), false,

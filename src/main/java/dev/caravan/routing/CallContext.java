@@ -20,6 +20,7 @@ public final class CallContext {
     public static final String PROPERTY = "caravan.call";
 
     private final String requestId;
+    private final String clientRequestId;
     private final Operation operation;
     private final long startNanos = System.nanoTime();
     private final HttpServletResponse response;
@@ -36,9 +37,15 @@ public final class CallContext {
     private volatile String provider;
     private volatile String model;
 
-    public CallContext(String requestId, Operation operation, HttpServletResponse response, ObjectNode body,
-            Identity identity) {
+    /**
+     * @param requestId the call's own id, always made by Caravan: its reservation, charge and ledger row are keyed
+     *     by it, so a client that reuses an {@code x-request-id} can neither collide with nor hide another call
+     * @param clientRequestId the client's {@code x-request-id}, if it sent a sane one (kept in the ledger)
+     */
+    public CallContext(String requestId, String clientRequestId, Operation operation, HttpServletResponse response,
+            ObjectNode body, Identity identity) {
         this.requestId = requestId;
+        this.clientRequestId = clientRequestId;
         this.identity = identity;
         this.operation = operation;
         this.response = response;
@@ -54,6 +61,15 @@ public final class CallContext {
 
     public String requestId() {
         return requestId;
+    }
+
+    public String clientRequestId() {
+        return clientRequestId;
+    }
+
+    /** The id the client sees in {@code x-request-id} and the logs show: its own if it sent one. */
+    public String shownRequestId() {
+        return clientRequestId != null ? clientRequestId : requestId;
     }
 
     public Operation operation() {

@@ -40,7 +40,7 @@ public class ChatEstimateApi {
         ChatRequestValidator.validate(chat);
         // no servlet response: nothing is ever streamed from here
         Identity caller = request.caller();
-        CallContext call = new CallContext(request.requestId(), Operation.CHAT, null, chat, caller);
+        CallContext call = new CallContext(request.requestId(), null, Operation.CHAT, null, chat, caller);
         resolver.resolve(call);
         if (!caller.allows(call.requestedModel())) {
             throw new ApiException(new OpenAiError(403, "This API key may not use the model `" + call.requestedModel()

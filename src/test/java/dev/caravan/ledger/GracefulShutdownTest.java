@@ -76,10 +76,11 @@ class GracefulShutdownTest extends GatewayTestSupport {
             assertThat(call.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
         }
         // no waiting here: the replica has stopped, so its ledger queue must already be written
-        Integer rows = jdbc.queryForObject("select count(*) from usage_ledger where request_id = any(?)", Integer.class,
+        Integer rows = jdbc.queryForObject("select count(*) from usage_ledger where client_request_id = any(?)", Integer.class,
                 (Object) ids.toArray(new String[0]));
         assertThat(rows).isEqualTo(20);
-        Integer open = jdbc.queryForObject("select count(*) from reservations where request_id = any(?)",
+        Integer open = jdbc.queryForObject("select count(*) from reservations where request_id in "
+                + "(select request_id from usage_ledger where client_request_id = any(?))",
                 Integer.class, (Object) ids.toArray(new String[0]));
         assertThat(open).isZero();
     }

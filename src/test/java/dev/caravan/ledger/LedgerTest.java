@@ -35,7 +35,8 @@ class LedgerTest extends GatewayTestSupport {
 
     private Map<String, Object> ledgerRow(String requestId) throws InterruptedException {
         for (int i = 0; i < 100; i++) {
-            var rows = jdbc.queryForList("select * from usage_ledger where request_id = ?", requestId);
+            var rows = jdbc.queryForList("select * from usage_ledger where request_id = ? or client_request_id = ?",
+                    requestId, requestId);
             if (!rows.isEmpty()) {
                 return rows.get(0);
             }
@@ -69,6 +70,36 @@ class LedgerTest extends GatewayTestSupport {
         assertThat(row.get("estimated")).isEqualTo(false);
         assertThat(json(response.body()).at("/usage/cost").decimalValue()).isEqualByComparingTo("0.00027");
         awaitBalance(account, "0.99973");
+    }
+
+    @Test
+    void aReusedClientRequestIdNeitherHidesNorFailsACall() throws Exception {
+        Account account = newAccount(new BigDecimal("1.00"));
+        STUB.stubFor(post("/a/v1/chat/completions").willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(OpenAiFixtures.completion("model-a", "hello"))));
+        String clientId = "same-id-" + UUID.randomUUID();
+
+        for (int i = 0; i < 2; i++) {
+            HttpResponse<String> response = send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl()
+                    + "/v1/chat/completions")).header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + account.key()).header("x-request-id", clientId)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                            "{\"model\":\"ab\",\"max_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+                    .build());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("x-request-id")).hasValue(clientId);
+        }
+
+        // both calls are recorded and charged: the ledger keys on Caravan's own id, the client's is kept beside it
+        awaitBalance(account, "0.99946");
+        assertThat(jdbc.queryForObject("select count(distinct request_id) from usage_ledger where client_request_id = ?",
+                Integer.class, clientId)).isEqualTo(2);
+        // and an operator finds both by the id the client knows
+        HttpResponse<String> usage = send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl()
+                + "/admin/usage?request_id=" + clientId)).header("Authorization", "Bearer " + ADMIN_KEY).GET().build());
+        assertThat(usage.statusCode()).isEqualTo(200);
+        assertThat(json(usage.body()).get("data")).hasSize(2)
+                .allSatisfy(row -> assertThat(row.get("client_request_id").asText()).isEqualTo(clientId));
     }
 
     @Test
@@ -109,7 +140,7 @@ class LedgerTest extends GatewayTestSupport {
     void cacheHitPlaceholderIsRecordedAsCached() throws Exception {
         // the response cache (a later feature) reports its hits as usage events with cached=true and no cost
         String requestId = "cache-" + UUID.randomUUID();
-        UsageEvent hit = new UsageEvent(requestId, userId, null, "chat", "demo", "demo", "caravan-demo-1", "demo", 9, 20, 0,
+        UsageEvent hit = new UsageEvent(requestId, null, userId, null, "chat", "demo", "demo", "caravan-demo-1", "demo", 9, 20, 0,
                 BigDecimal.ZERO, false, true, 200, "cache_hit", 1L, 1L, 0, false);
         producer.send("seda:usage-ledger", exchange -> exchange.setProperty(UsageEvent.PROPERTY, hit));
 
@@ -122,7 +153,7 @@ class LedgerTest extends GatewayTestSupport {
     @Test
     void sameRequestIdIsNeverWrittenTwice() throws Exception {
         String requestId = "dup-" + UUID.randomUUID();
-        UsageEvent event = new UsageEvent(requestId, userId, null, "chat", null, "demo", "caravan-demo-1", "demo", 1, 1, 0,
+        UsageEvent event = new UsageEvent(requestId, null, userId, null, "chat", null, "demo", "caravan-demo-1", "demo", 1, 1, 0,
                 new BigDecimal("0.5"), false, false, 200, "completed", 1L, 1L, 1, false);
         producer.send("seda:usage-ledger", exchange -> exchange.setProperty(UsageEvent.PROPERTY, event));
         producer.send("seda:usage-ledger", exchange -> exchange.setProperty(UsageEvent.PROPERTY, event));
