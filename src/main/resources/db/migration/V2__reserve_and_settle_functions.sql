@@ -61,11 +61,15 @@ $$;
 -- Settles a batch of calls in one statement: each call's open reservation is deleted and its hold released, and its cost is charged once per request id (the unique charge index) to the wallet
 -- and to the key's day and month spending. Idempotent: a retried batch or a late sweeper changes nothing. A
 -- charge needs no reservation, so a hold lost in a crash still ends in the right charge; a call without one is
--- charged to the periods p_day / p_month. Each row is changed once per statement, the wallet last, so a
--- wallet is locked only from its one update to the commit, not while the whole batch is worked through.
+-- charged to the periods p_day / p_month. Each row is changed once, in one statement: a wallet is held for
+-- that statement and the commit, not for a statement per call.
 create function settle_calls(p_request_ids text[], p_user_ids uuid[], p_key_ids uuid[], p_costs numeric[],
                              p_reasons text[], p_day date, p_month date) returns void
-    language sql as $$
+    language plpgsql as $$
+begin
+-- Lock the batch's wallets first, in one order: reserve_call takes a wallet before a key's budget rows, and so
+-- must this statement (whose parts run in no fixed order), or the two could deadlock on a key with budgets.
+perform 1 from wallets where user_id = any(p_user_ids) order by user_id for update;
 with calls as (
     -- a request id twice in one batch (a retried event) is settled once
     select distinct on (request_id) *
@@ -109,5 +113,6 @@ update wallets w set reserved = w.reserved - d.released, balance = w.balance - d
               union all
               select user_id, 0, cost from charged
           ) deltas group by user_id) d
-    where w.user_id = d.user_id
+    where w.user_id = d.user_id;
+end
 $$;
