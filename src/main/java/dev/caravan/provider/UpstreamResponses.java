@@ -25,6 +25,16 @@ public final class UpstreamResponses {
     private UpstreamResponses() {
     }
 
+    /** The content headers of a JSON request to a provider that answers in JSON, or in SSE for a stream. */
+    public static void jsonRequestHeaders(Message message, boolean stream) {
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        message.setHeader("Accept", stream ? "text/event-stream" : "application/json");
+        if (stream) {
+            // compression would hold events back in the encoder's buffer
+            message.setHeader("Accept-Encoding", "identity");
+        }
+    }
+
     /**
      * Drops an upstream body without reading the rest: the connection is closed rather than returned to the
      * pool, which is what a stream nobody will finish needs (reading it to the end could take minutes).

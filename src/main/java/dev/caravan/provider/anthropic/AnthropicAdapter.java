@@ -60,12 +60,7 @@ public class AnthropicAdapter {
         }
         message.setBody(Json.bytes(body));
         message.setHeader(Exchange.HTTP_PATH, PATH);
-        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        message.setHeader("Accept", call.stream() ? "text/event-stream" : "application/json");
-        if (call.stream()) {
-            // compression would hold events back in the encoder's buffer
-            message.setHeader("Accept-Encoding", "identity");
-        }
+        UpstreamResponses.jsonRequestHeaders(message, call.stream());
     }
 
     /** Turns Anthropic's HTTP answer into a result; throws on technical failures so failover moves on. */

@@ -6,6 +6,7 @@ import dev.caravan.openai.Json;
 import dev.caravan.provider.ProviderFailureException;
 import dev.caravan.provider.ProviderResult;
 import dev.caravan.provider.ProviderTarget;
+import dev.caravan.provider.UpstreamResponses;
 import dev.caravan.provider.openai.OpenAiCompatibleAdapter;
 import dev.caravan.routing.CallContext;
 import org.apache.camel.Exchange;
@@ -46,12 +47,7 @@ public class AzureOpenAiAdapter {
         String apiVersion = exchange.getProperty(API_VERSION_PROPERTY, String.class);
         message.setHeader(Exchange.HTTP_QUERY, AzureRequests.query(
                 apiVersion == null || apiVersion.isBlank() ? DEFAULT_API_VERSION : apiVersion.trim()));
-        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        message.setHeader("Accept", call.stream() ? "text/event-stream" : "application/json");
-        if (call.stream()) {
-            // compression would hold events back in the encoder's buffer
-            message.setHeader("Accept-Encoding", "identity");
-        }
+        UpstreamResponses.jsonRequestHeaders(message, call.stream());
     }
 
     /**

@@ -65,14 +65,9 @@ public class GeminiAdapter {
         message.setBody(Json.bytes(body));
         String path = "/models/" + URLEncoder.encode(model, StandardCharsets.UTF_8) + ":" + method;
         message.setHeader(Exchange.HTTP_PATH, path);
-        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        UpstreamResponses.jsonRequestHeaders(message, call.stream());
         if (call.stream()) {
             message.setHeader(Exchange.HTTP_QUERY, "alt=sse");
-            message.setHeader("Accept", "text/event-stream");
-            // compression would hold events back in the encoder's buffer
-            message.setHeader("Accept-Encoding", "identity");
-        } else {
-            message.setHeader("Accept", "application/json");
         }
     }
 

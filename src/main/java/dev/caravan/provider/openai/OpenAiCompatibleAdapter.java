@@ -44,12 +44,7 @@ public class OpenAiCompatibleAdapter {
         Message message = exchange.getMessage();
         message.setBody(Json.bytes(body));
         message.setHeader(Exchange.HTTP_PATH, call.operation().path());
-        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        message.setHeader("Accept", call.stream() ? "text/event-stream" : "application/json");
-        if (call.stream()) {
-            // compression would hold events back in the encoder's buffer
-            message.setHeader("Accept-Encoding", "identity");
-        }
+        UpstreamResponses.jsonRequestHeaders(message, call.stream());
     }
 
     /** Turns the provider's HTTP answer into a result; throws on technical failures so failover moves on. */
