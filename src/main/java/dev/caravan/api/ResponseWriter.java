@@ -1,9 +1,7 @@
 package dev.caravan.api;
 
-import java.io.IOException;
 import java.math.BigDecimal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.billing.Pricing;
 import dev.caravan.ledger.UsageRecorder;
@@ -61,30 +59,22 @@ public class ResponseWriter {
     }
 
     private void writeCompleted(Exchange exchange, Message message, CallContext call, ProviderResult.Completed completed) {
-        byte[] body = completed.json();
+        ObjectNode answer = completed.json();
         Usage usage = completed.usage();
-        try {
-            JsonNode json = Json.read(body);
-            if (usage == null) {
-                // the provider reported no usage: count it, and say so in the usage it is billed on
-                long prompt = call.operation() == Operation.CHAT ? TokenCounter.countMessages(call.body().path("messages")) : 0;
-                usage = new Usage(prompt, CompletionTokens.ofCompletion(json), 0, true);
-            }
-            BigDecimal cost = pricing.cost(call, usage);
-            if (json instanceof ObjectNode object) {
-                ObjectNode usageNode = object.get("usage") instanceof ObjectNode existing ? existing : object.putObject("usage");
-                if (!usageNode.has("prompt_tokens")) {
-                    usageNode.setAll(usage.toJson());
-                }
-                usageNode.put("cost", cost.stripTrailingZeros());
-                body = Json.bytes(object);
-            }
-            json(message, call, 200, body);
-            message.setHeader(COST_HEADER, cost.stripTrailingZeros().toPlainString());
-            UsageRecorder.record(exchange, call, 200, "completed", usage, cost, null);
-        } catch (IOException e) {
-            throw new IllegalStateException("provider answer is not JSON", e);
+        if (usage == null) {
+            // the provider reported no usage: count it, and say so in the usage it is billed on
+            long prompt = call.operation() == Operation.CHAT ? TokenCounter.countMessages(call.body().path("messages")) : 0;
+            usage = new Usage(prompt, CompletionTokens.ofCompletion(answer), 0, true);
         }
+        BigDecimal cost = pricing.cost(call, usage);
+        ObjectNode usageNode = answer.get("usage") instanceof ObjectNode existing ? existing : answer.putObject("usage");
+        if (!usageNode.has("prompt_tokens")) {
+            usageNode.setAll(usage.toJson());
+        }
+        usageNode.put("cost", cost.stripTrailingZeros());
+        json(message, call, 200, Json.bytes(answer));
+        message.setHeader(COST_HEADER, cost.stripTrailingZeros().toPlainString());
+        UsageRecorder.record(exchange, call, 200, "completed", usage, cost, null);
         AccessLog.log(call, 200, "completed", usage);
     }
 

@@ -1,5 +1,7 @@
 package dev.caravan.provider;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import dev.caravan.openai.OpenAiError;
 import dev.caravan.openai.Usage;
 
@@ -11,8 +13,11 @@ import dev.caravan.openai.Usage;
  */
 public sealed interface ProviderResult {
 
-    /** A non-streamed answer: OpenAI-shaped JSON bytes, and the usage read from them. */
-    record Completed(byte[] json, Usage usage) implements ProviderResult {
+    /**
+     * A non-streamed answer: the OpenAI-shaped JSON object, and the usage read from it. It stays a tree until it
+     * is written, so the response writer adds the cost without parsing the answer again.
+     */
+    record Completed(ObjectNode json, Usage usage) implements ProviderResult {
     }
 
     /** A streamed answer whose first chunk has arrived (so it is past the point of failover). */

@@ -105,7 +105,7 @@ public class AnthropicAdapter {
                     + " sent a body that is not a message");
         }
         ObjectNode completion = AnthropicResponseMapper.toChatCompletion(json, created);
-        return new ProviderResult.Completed(Json.bytes(completion), AnthropicResponseMapper.usage(json.get("usage")));
+        return new ProviderResult.Completed(completion, AnthropicResponseMapper.usage(json.get("usage")));
     }
 
     private static void refuse(Exchange exchange, OpenAiError error) {

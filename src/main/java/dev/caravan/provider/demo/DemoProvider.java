@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.caravan.openai.Json;
 import dev.caravan.openai.OpenAiError;
 import dev.caravan.openai.TokenCounter;
 import dev.caravan.openai.Usage;
@@ -85,7 +84,7 @@ public class DemoProvider {
         }
         completion.set("usage", multiply(usage, choices).toJson());
         completion.put("system_fingerprint", "fp_caravan_demo");
-        return new ProviderResult.Completed(Json.bytes(completion), multiply(usage, choices));
+        return new ProviderResult.Completed(completion, multiply(usage, choices));
     }
 
     private static Usage multiply(Usage usage, int choices) {
@@ -134,7 +133,7 @@ public class DemoProvider {
         ObjectNode usage = response.putObject("usage");
         usage.put("prompt_tokens", tokens);
         usage.put("total_tokens", tokens);
-        return new ProviderResult.Completed(Json.bytes(response), new Usage(tokens, 0, 0, false));
+        return new ProviderResult.Completed(response, new Usage(tokens, 0, 0, false));
     }
 
     /** A unit-length vector seeded by the text: the same text always maps to the same point. */

@@ -119,11 +119,11 @@ public class GeminiAdapter {
             Usage usage = GeminiEmbeddingsMapper.estimatedUsage(call.body());
             boolean base64 = "base64".equals(call.body().path("encoding_format").asText());
             ObjectNode list = GeminiEmbeddingsMapper.toEmbeddingsResponse(json, model(target), base64, usage);
-            return new ProviderResult.Completed(Json.bytes(list), usage);
+            return new ProviderResult.Completed(list, usage);
         }
         ObjectNode completion = GeminiResponseMapper.toChatCompletion(json, model(target), fallbackId, created);
         Usage usage = GeminiResponseMapper.usage(json.get("usageMetadata"));
-        return new ProviderResult.Completed(Json.bytes(completion), usage);
+        return new ProviderResult.Completed(completion, usage);
     }
 
     /** The model id without the {@code models/} prefix Gemini's own names carry. */

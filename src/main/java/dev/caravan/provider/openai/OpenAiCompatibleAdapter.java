@@ -79,6 +79,9 @@ public class OpenAiCompatibleAdapter {
         } catch (IOException e) {
             throw new ProviderFailureException(FailureKind.SERVER_ERROR, status, "provider sent a body that is not JSON");
         }
+        if (!(json instanceof ObjectNode object)) {
+            throw new ProviderFailureException(FailureKind.SERVER_ERROR, status, "provider sent JSON that is not an object");
+        }
         if (json.has("error") && !json.has("choices") && !json.has("data")) {
             // some providers answer 200 with an error object
             return new ProviderResult.Rejected(OpenAiError.fromProvider(502, json, "provider error"));
@@ -86,8 +89,8 @@ public class OpenAiCompatibleAdapter {
         Usage usage = Usage.fromJson(json.get("usage"));
         if (call.stream()) {
             // asked to stream, the provider answered in one piece: replay it as a one-chunk stream
-            return new ProviderResult.Streaming(CompletionAsStream.of((ObjectNode) json, usage));
+            return new ProviderResult.Streaming(CompletionAsStream.of(object, usage));
         }
-        return new ProviderResult.Completed(bytes, usage);
+        return new ProviderResult.Completed(object, usage);
     }
 }
