@@ -7,11 +7,9 @@ import dev.caravan.billing.Pricing;
 import dev.caravan.ledger.UsageRecorder;
 import dev.caravan.openai.CompletionTokens;
 import dev.caravan.openai.Json;
-import dev.caravan.openai.TokenCounter;
 import dev.caravan.openai.Usage;
 import dev.caravan.provider.ProviderResult;
 import dev.caravan.routing.CallContext;
-import dev.caravan.routing.Operation;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
@@ -63,8 +61,7 @@ public class ResponseWriter {
         Usage usage = completed.usage();
         if (usage == null) {
             // the provider reported no usage: count it, and say so in the usage it is billed on
-            long prompt = call.operation() == Operation.CHAT ? TokenCounter.countMessages(call.body().path("messages")) : 0;
-            usage = new Usage(prompt, CompletionTokens.ofCompletion(answer), 0, true);
+            usage = new Usage(call.promptTokens(), CompletionTokens.ofCompletion(answer), 0, true);
         }
         BigDecimal cost = pricing.cost(call, usage);
         ObjectNode usageNode = answer.get("usage") instanceof ObjectNode existing ? existing : answer.putObject("usage");

@@ -13,7 +13,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.openai.CompletionTokens;
 import dev.caravan.openai.Json;
 import dev.caravan.openai.OpenAiError;
-import dev.caravan.openai.TokenCounter;
 import dev.caravan.openai.Usage;
 import dev.caravan.provider.ChunkStream;
 import dev.caravan.provider.StreamChunk;
@@ -119,8 +118,7 @@ public final class SseWriter {
 
     /** Usage counted by Caravan when the provider reported none (or the stream ended before it did). */
     private static Usage counted(CallContext call, List<byte[]> generated) {
-        long prompt = TokenCounter.countMessages(call.body().path("messages"));
-        return new Usage(prompt, CompletionTokens.ofChunks(generated), 0, true);
+        return new Usage(call.promptTokens(), CompletionTokens.ofChunks(generated), 0, true);
     }
 
     /** The usage chunk with {@code usage.cost} added, as OpenRouter reports it. */

@@ -2,9 +2,7 @@ package dev.caravan.billing;
 
 import java.math.BigDecimal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.caravan.openai.TokenCounter;
 import dev.caravan.provider.ProviderInfo;
 import dev.caravan.routing.CallContext;
 import dev.caravan.routing.Operation;
@@ -34,7 +32,7 @@ public class CostEstimator {
     }
 
     public Estimate worstCase(CallContext call) {
-        long prompt = promptTokens(call.operation(), call.body());
+        long prompt = call.promptTokens();
         Estimate worst = null;
         if (call.profile() != null) {
             ProfileInfo profile = catalog.profile(call.profile());
@@ -68,24 +66,5 @@ public class CostEstimator {
             limit = price.maxOutput();
         }
         return limit * Math.max(1, body.path("n").asInt(1));
-    }
-
-    static long promptTokens(Operation operation, ObjectNode body) {
-        if (operation == Operation.EMBEDDINGS) {
-            JsonNode input = body.path("input");
-            if (input.isTextual()) {
-                return TokenCounter.count(input.asText());
-            }
-            long tokens = 0;
-            for (JsonNode item : input) {
-                tokens += item.isTextual() ? TokenCounter.count(item.asText()) : item.isArray() ? item.size() : 1;
-            }
-            return tokens;
-        }
-        long tokens = TokenCounter.countMessages(body.path("messages"));
-        if (body.has("tools")) {
-            tokens += TokenCounter.count(body.get("tools").toString());
-        }
-        return tokens;
     }
 }

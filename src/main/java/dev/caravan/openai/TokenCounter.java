@@ -20,6 +20,27 @@ public final class TokenCounter {
         return text == null || text.isEmpty() ? 0 : ENCODING.countTokensOrdinary(text);
     }
 
+    /** Prompt tokens of a chat request: its messages and its tool definitions. */
+    public static long countChatPrompt(JsonNode body) {
+        long tokens = countMessages(body.path("messages"));
+        if (body.has("tools")) {
+            tokens += count(body.get("tools").toString());
+        }
+        return tokens;
+    }
+
+    /** Tokens of an embeddings {@code input}: a text, texts, or token arrays (counted as they are). */
+    public static long countEmbeddingsInput(JsonNode input) {
+        if (input.isTextual()) {
+            return count(input.asText());
+        }
+        long tokens = 0;
+        for (JsonNode item : input) {
+            tokens += item.isTextual() ? count(item.asText()) : item.isArray() ? item.size() : 1;
+        }
+        return tokens;
+    }
+
     /** Prompt tokens of a chat request's {@code messages}; only text parts are counted. */
     public static int countMessages(JsonNode messages) {
         int tokens = 3;

@@ -7,6 +7,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.account.Identity;
+import dev.caravan.openai.TokenCounter;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.camel.Exchange;
 
@@ -21,6 +22,7 @@ public final class CallContext {
 
     private final String requestId;
     private final String clientRequestId;
+    private volatile long promptTokens = -1;
     private final Operation operation;
     private final long startNanos = System.nanoTime();
     private final HttpServletResponse response;
@@ -65,6 +67,20 @@ public final class CallContext {
 
     public String clientRequestId() {
         return clientRequestId;
+    }
+
+    /**
+     * Prompt tokens as Caravan counts them (tokenizer), once per call: for the reservation, and again as the
+     * billed usage when a provider reports none.
+     */
+    public long promptTokens() {
+        long counted = promptTokens;
+        if (counted < 0) {
+            counted = operation == Operation.EMBEDDINGS ? TokenCounter.countEmbeddingsInput(body.path("input"))
+                    : TokenCounter.countChatPrompt(body);
+            promptTokens = counted;
+        }
+        return counted;
     }
 
     /** The id the client sees in {@code x-request-id} and the logs show: its own if it sent one. */
