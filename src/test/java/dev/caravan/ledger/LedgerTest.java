@@ -103,6 +103,24 @@ class LedgerTest extends GatewayTestSupport {
     }
 
     @Test
+    void embeddingsWithoutUsageAreBilledOnTheCountedInput() throws Exception {
+        Account account = newAccount(new BigDecimal("1.00"));
+        STUB.stubFor(post("/a/v1/embeddings").willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,"
+                        + "\"embedding\":[0.1,0.2]}],\"model\":\"model-a\"}")));
+
+        HttpResponse<String> response = postJson("/v1/embeddings",
+                "{\"model\":\"stub-a/model-a\",\"input\":\"The quick brown fox jumps over the lazy dog\"}", account.key());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        Map<String, Object> row = ledgerRow(response);
+        assertThat(row.get("prompt_tokens")).isEqualTo(9L);
+        assertThat(row.get("estimated")).isEqualTo(true);
+        assertThat(json(response.body()).at("/usage/prompt_tokens").asLong()).isEqualTo(9);
+    }
+
+    @Test
     void failoverRecordsTheProviderThatAnsweredAndTheAttempts() throws Exception {
         STUB.stubFor(post("/a/v1/chat/completions").willReturn(aResponse().withStatus(503)));
         STUB.stubFor(post("/b/v1/chat/completions").willReturn(aResponse().withStatus(200)
