@@ -4,6 +4,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.openai.JsonTypes;
 
 /**
  * The checks Caravan makes before routing a chat request: the fields it routes and meters on must be there
@@ -25,7 +26,7 @@ public final class ChatRequestValidator {
         }
         if (!messages.isArray()) {
             throw ApiException.invalid("Invalid type for 'messages': expected an array of objects, but got "
-                    + RequestFields.typeName(messages) + " instead.", "messages", "invalid_type");
+                    + JsonTypes.name(messages) + " instead.", "messages", "invalid_type");
         }
         if (messages.isEmpty()) {
             throw ApiException.invalid("Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.",
@@ -39,7 +40,7 @@ public final class ChatRequestValidator {
         if (streamOptions != null && !streamOptions.isNull()) {
             if (!streamOptions.isObject()) {
                 throw ApiException.invalid("Invalid type for 'stream_options': expected an object, but got "
-                        + RequestFields.typeName(streamOptions) + " instead.", "stream_options", "invalid_type");
+                        + JsonTypes.name(streamOptions) + " instead.", "stream_options", "invalid_type");
             }
             if (!body.path("stream").asBoolean(false)) {
                 throw ApiException.invalid("The 'stream_options' parameter is only allowed when 'stream' is enabled.",
@@ -56,7 +57,7 @@ public final class ChatRequestValidator {
     private static void validateMessage(JsonNode message, String path) {
         if (!message.isObject()) {
             throw ApiException.invalid("Invalid type for '" + path + "': expected an object, but got "
-                    + RequestFields.typeName(message) + " instead.", path, "invalid_type");
+                    + JsonTypes.name(message) + " instead.", path, "invalid_type");
         }
         JsonNode role = message.get("role");
         if (role == null || role.isNull()) {
@@ -70,7 +71,7 @@ public final class ChatRequestValidator {
         JsonNode content = message.get("content");
         if (content != null && !content.isNull() && !content.isTextual() && !content.isArray()) {
             throw ApiException.invalid("Invalid type for '" + path + ".content': expected one of a string or array of objects, but got "
-                    + RequestFields.typeName(content) + " instead.", path + ".content", "invalid_type");
+                    + JsonTypes.name(content) + " instead.", path + ".content", "invalid_type");
         }
         if ((content == null || content.isNull()) && "user".equals(role.asText())) {
             throw ApiException.invalid("Missing required parameter: '" + path + ".content'.", path + ".content",

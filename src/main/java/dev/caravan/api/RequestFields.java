@@ -2,6 +2,7 @@ package dev.caravan.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.openai.JsonTypes;
 
 /** Field checks shared by the request validators, each naming the field it rejects. */
 final class RequestFields {
@@ -15,7 +16,7 @@ final class RequestFields {
             throw ApiException.invalid("You must provide a model parameter.", "model", "missing_required_parameter");
         }
         if (!model.isTextual()) {
-            throw ApiException.invalid("Invalid type for 'model': expected a string, but got " + typeName(model)
+            throw ApiException.invalid("Invalid type for 'model': expected a string, but got " + JsonTypes.name(model)
                     + " instead.", "model", "invalid_type");
         }
         if (model.asText().isBlank()) {
@@ -27,7 +28,7 @@ final class RequestFields {
         JsonNode value = body.get(field);
         if (value != null && !value.isNull() && !value.isBoolean()) {
             throw ApiException.invalid("Invalid type for '" + field + "': expected a boolean, but got "
-                    + typeName(value) + " instead.", field, "invalid_type");
+                    + JsonTypes.name(value) + " instead.", field, "invalid_type");
         }
     }
 
@@ -38,7 +39,7 @@ final class RequestFields {
         }
         if (!value.isNumber()) {
             throw ApiException.invalid("Invalid type for '" + field + "': expected a number, but got "
-                    + typeName(value) + " instead.", field, "invalid_type");
+                    + JsonTypes.name(value) + " instead.", field, "invalid_type");
         }
         if (value.asDouble() < min || value.asDouble() > max) {
             throw ApiException.invalid("Invalid '" + field + "': " + value.asText() + " is not between " + trim(min)
@@ -53,31 +54,12 @@ final class RequestFields {
         }
         if (!value.isIntegralNumber()) {
             throw ApiException.invalid("Invalid type for '" + field + "': expected an integer, but got "
-                    + typeName(value) + " instead.", field, "invalid_type");
+                    + JsonTypes.name(value) + " instead.", field, "invalid_type");
         }
         if (value.asLong() < min) {
             throw ApiException.invalid("Invalid '" + field + "': integer below minimum value. Expected a value >= "
                     + min + ", but got " + value.asText() + " instead.", field, "integer_below_min_value");
         }
-    }
-
-    static String typeName(JsonNode node) {
-        if (node.isTextual()) {
-            return "a string";
-        }
-        if (node.isNumber()) {
-            return "a number";
-        }
-        if (node.isBoolean()) {
-            return "a boolean";
-        }
-        if (node.isArray()) {
-            return "an array";
-        }
-        if (node.isObject()) {
-            return "an object";
-        }
-        return "null";
     }
 
     private static String trim(double value) {

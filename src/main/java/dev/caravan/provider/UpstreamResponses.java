@@ -55,6 +55,16 @@ public final class UpstreamResponses {
         }
     }
 
+    /** A stream was asked for: anything but an event stream is the provider's technical failure (failover). */
+    public static void requireEventStream(Message message, InputStream body, int status, String provider)
+            throws IOException, ProviderFailureException {
+        if (!isEventStream(message)) {
+            readCapped(body);
+            throw new ProviderFailureException(FailureKind.SERVER_ERROR, status,
+                    provider + " answered a stream request without an event stream");
+        }
+    }
+
     public static boolean isEventStream(Message message) {
         String type = message.getHeader(Exchange.CONTENT_TYPE, String.class);
         return type != null && type.toLowerCase().startsWith("text/event-stream");

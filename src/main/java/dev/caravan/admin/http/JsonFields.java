@@ -14,6 +14,7 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.api.ApiException;
+import dev.caravan.openai.JsonTypes;
 
 /**
  * Typed, validated reads of request body fields. Each refusal is a 400 naming the field, worded like OpenAI's
@@ -194,25 +195,6 @@ public final class JsonFields {
 
     private static ApiException invalidType(String field, String expected, JsonNode value) {
         return ApiException.invalid("Invalid type for '" + field + "': expected " + expected + ", but got "
-                + typeName(value) + " instead.", field, "invalid_type");
-    }
-
-    private static String typeName(JsonNode node) {
-        if (node.isTextual()) {
-            return "a string";
-        }
-        if (node.isNumber()) {
-            return "a number";
-        }
-        if (node.isBoolean()) {
-            return "a boolean";
-        }
-        if (node.isArray()) {
-            return "an array";
-        }
-        if (node.isObject()) {
-            return "an object";
-        }
-        return "null";
+                + JsonTypes.name(value) + " instead.", field, "invalid_type");
     }
 }

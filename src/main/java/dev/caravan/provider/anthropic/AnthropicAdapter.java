@@ -79,11 +79,7 @@ public class AnthropicAdapter {
             return new ProviderResult.Rejected(UpstreamResponses.redacted(error));
         }
         if (call.stream()) {
-            if (!UpstreamResponses.isEventStream(message)) {
-                UpstreamResponses.readCapped(body);
-                throw new ProviderFailureException(FailureKind.SERVER_ERROR, status,
-                        target.provider() + " answered a stream request without an event stream");
-            }
+            UpstreamResponses.requireEventStream(message, body, status, target.provider());
             AnthropicStreamMapper mapper = new AnthropicStreamMapper(target.model(), created);
             AnthropicChunkStream chunks = new AnthropicChunkStream(body, mapper);
             try {

@@ -88,11 +88,7 @@ public class GeminiAdapter {
             return new ProviderResult.Rejected(UpstreamResponses.redacted(error));
         }
         if (call.stream()) {
-            if (!UpstreamResponses.isEventStream(message)) {
-                UpstreamResponses.readCapped(body);
-                throw new ProviderFailureException(FailureKind.SERVER_ERROR, status,
-                        target.provider() + " answered a stream request without an event stream");
-            }
+            UpstreamResponses.requireEventStream(message, body, status, target.provider());
             GeminiStreamMapper mapper = new GeminiStreamMapper(model(target), fallbackId, created);
             GeminiChunkStream chunks = new GeminiChunkStream(body, mapper);
             try {
