@@ -20,6 +20,7 @@ CARAVAN_HOME=${CARAVAN_HOME:-$REPO_DIR}        # working directory of the gatewa
 GATEWAY_PORT=${GATEWAY_PORT:-8088}
 STUB_PORT=${STUB_PORT:-9099}
 GATEWAY_HEAP=${GATEWAY_HEAP:-1g}
+GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:-}       # extra JVM options, e.g. -XX:StartFlightRecording=filename=g.jfr,dumponexit=true
 WARMUP=${WARMUP:-8}                            # seconds of unmeasured load before each measured wrk run
 DURATION=${DURATION:-15}                       # seconds of each measured wrk run
 JIT_WARMUP=${JIT_WARMUP:-45}                   # seconds of load on a fresh gateway before the first phase
@@ -151,7 +152,8 @@ log "starting the gateway on port $GATEWAY_PORT"
 (
     cd "$CARAVAN_HOME"
     export DATABASE_URL DATABASE_USER CARAVAN_ADMIN_KEY=$ADMIN_KEY BENCH_STUB_URL=$STUB_URL/v1
-    exec "$JAVA" -Xms"$GATEWAY_HEAP" -Xmx"$GATEWAY_HEAP" -jar "$CARAVAN_JAR" \
+    # shellcheck disable=SC2086 # GATEWAY_JAVA_OPTS is a list of options
+    exec "$JAVA" $GATEWAY_JAVA_OPTS -Xms"$GATEWAY_HEAP" -Xmx"$GATEWAY_HEAP" -jar "$CARAVAN_JAR" \
         --server.port="$GATEWAY_PORT" \
         --caravan.database.schema="$BENCH_SCHEMA" \
         --camel.main.routes-include-pattern="file:routes/**/*.yaml,file:$BENCH_DIR/routes/*.yaml" \

@@ -1,14 +1,8 @@
 package dev.caravan.api;
 
-import java.lang.reflect.Method;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.camel.component.platform.http.spi.PlatformHttpEngine;
-import org.apache.camel.component.platform.http.springboot.SpringBootPlatformHttpEngine;
+import org.apache.coyote.AbstractProtocol;
 import org.apache.tomcat.util.buf.EncodedSolidusHandling;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,9 +13,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * How requests get threads. platform-http runs each exchange on the engine's executor and a stream holds its
- * thread until the last event, so a small pool would make streams queue behind each other. On JDK 21+ each
- * request gets a virtual thread; on JDK 17 a pool as large as {@code caravan.http.max-concurrency}.
+ * How requests get threads. Each exchange runs on the servlet container's request thread (see
+ * {@link InlinePlatformHttpEngine}); a stream holds that thread until its last event, so a small pool would
+ * make streams queue behind each other. On JDK 21+ Tomcat gives each request a virtual thread
+ * ({@code spring.threads.virtual.enabled}); on JDK 17 its pool is as large as {@code caravan.http.max-concurrency}.
  */
 @Configuration(proxyBeanMethods = false)
 public class HttpServerConfiguration {
@@ -29,28 +24,26 @@ public class HttpServerConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServerConfiguration.class);
 
     @Bean(name = "platform-http-engine", destroyMethod = "")
-    public PlatformHttpEngine platformHttpEngine(@Value("${server.port:8080}") int port,
-            @Value("${caravan.http.max-concurrency:1024}") int maxConcurrency) {
-        return new SpringBootPlatformHttpEngine(port, requestExecutor(maxConcurrency));
+    public PlatformHttpEngine platformHttpEngine(@Value("${server.port:8080}") int port) {
+        return new InlinePlatformHttpEngine(port);
     }
 
-    static ExecutorService requestExecutor(int maxConcurrency) {
-        try {
-            Method virtual = java.util.concurrent.Executors.class.getMethod("newVirtualThreadPerTaskExecutor");
+    /** Tomcat's request threads: virtual on JDK 21+ (Spring Boot's own switch), else a pool sized for streams. */
+    @Bean
+    public WebServerFactoryCustomizer<TomcatServletWebServerFactory> requestThreads(
+            @Value("${caravan.http.max-concurrency:1024}") int maxConcurrency,
+            @Value("${spring.threads.virtual.enabled:false}") boolean virtualThreads) {
+        boolean virtual = virtualThreads && Runtime.version().feature() >= 21;
+        if (virtual) {
             LOG.info("requests run on virtual threads");
-            return (ExecutorService) virtual.invoke(null);
-        } catch (ReflectiveOperationException olderJdk) {
+        } else {
             LOG.info("requests run on a pool of up to {} threads (JDK 21+ would use virtual threads)", maxConcurrency);
-            AtomicInteger count = new AtomicInteger();
-            ThreadPoolExecutor pool = new ThreadPoolExecutor(maxConcurrency, maxConcurrency, 60, TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(), r -> {
-                        Thread thread = new Thread(r, "caravan-request-" + count.incrementAndGet());
-                        thread.setDaemon(true);
-                        return thread;
-                    });
-            pool.allowCoreThreadTimeOut(true);
-            return pool;
         }
+        return factory -> factory.addConnectorCustomizers(connector -> {
+            if (!virtual && connector.getProtocolHandler() instanceof AbstractProtocol<?> protocol) {
+                protocol.setMaxThreads(Math.max(protocol.getMaxThreads(), maxConcurrency));
+            }
+        });
     }
 
     /** Lets {@code /v1/models/groq%2Fllama-3.3-70b} reach Caravan: model ids contain slashes. */

@@ -6,17 +6,18 @@ import org.springframework.stereotype.Component;
 
 /**
  * Pays for a call before it runs: its worst-case cost is reserved from the caller's wallet and the key's
- * budgets, or the call is refused with 402. What is not used is released when the call is settled.
+ * budgets (held in memory on the key's credit lease), or the call is refused with 402. What is not used is
+ * released when the call ends; the ledger charges what it cost.
  */
 @Component
 public class Admission {
 
     private final CostEstimator estimator;
-    private final WalletService wallets;
+    private final CreditLeases leases;
 
-    public Admission(CostEstimator estimator, WalletService wallets) {
+    public Admission(CostEstimator estimator, CreditLeases leases) {
         this.estimator = estimator;
-        this.wallets = wallets;
+        this.leases = leases;
     }
 
     public void admit(Exchange exchange) {
@@ -25,7 +26,7 @@ public class Admission {
             return;
         }
         CostEstimator.Estimate estimate = estimator.worstCase(call);
-        wallets.reserve(call.requestId(), call.identity(), estimate.cost());
+        exchange.setProperty(CreditHold.PROPERTY, leases.hold(call.requestId(), call.identity(), estimate.cost()));
         call.reserved(estimate.cost());
     }
 }

@@ -1,7 +1,6 @@
 package dev.caravan.billing;
 
 import java.util.List;
-import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,12 +26,12 @@ public class ReservationSweeper {
 
     @Scheduled(fixedDelayString = "${caravan.billing.sweep-interval:60s}", initialDelayString = "${caravan.billing.sweep-interval:60s}")
     public void sweep() {
-        List<Map<String, Object>> settled;
+        List<String> settled;
         do {
             settled = wallets.expireStale(100);
             if (!settled.isEmpty()) {
-                LOG.warn("settled {} reservations left open past their expiry", settled.size());
+                LOG.warn("settled {} reservations, credit leases and leased calls left open past their expiry", settled.size());
             }
-        } while (settled.size() == 100);
+        } while (settled.size() >= 100);
     }
 }

@@ -72,7 +72,7 @@ public class LedgerRoutes extends RouteBuilder {
         wallets.settleAll(events(exchange).stream()
                 .filter(event -> event.userId() != null && (event.reserved() || event.cost().signum() != 0))
                 .map(event -> new WalletService.Settlement(event.requestId(), event.userId(), event.keyId(), event.cost(),
-                        "request " + event.outcome()))
+                        "request " + event.outcome(), event.leaseId()))
                 .toList());
     }
 

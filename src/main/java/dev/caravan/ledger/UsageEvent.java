@@ -13,7 +13,7 @@ import java.util.UUID;
 public record UsageEvent(String requestId, String clientRequestId, UUID userId, UUID keyId, String operation, String profile, String provider,
         String model, String requestedModel, long promptTokens, long completionTokens, long cachedTokens, BigDecimal cost,
         boolean estimated, boolean cached, int status, String outcome, Long latencyMs, Long ttftMs, int attempts,
-        boolean reserved) {
+        boolean reserved, String leaseId) {
 
     /** The exchange property the API routes leave the event in, for the ledger wire tap. */
     public static final String PROPERTY = "caravan.usage";

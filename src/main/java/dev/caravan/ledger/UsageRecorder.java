@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 
 import dev.caravan.account.Identity;
 import dev.caravan.api.ResponseHeaders;
+import dev.caravan.billing.CreditHold;
 import dev.caravan.billing.Price;
 import dev.caravan.openai.Usage;
 import dev.caravan.routing.CallContext;
@@ -34,10 +35,17 @@ public final class UsageRecorder {
             ttftMs = latencyMs;
         }
         Usage used = usage != null ? usage : Usage.NONE;
+        BigDecimal charged = cost != null ? cost : BigDecimal.ZERO.setScale(Price.SCALE);
+        // the call's hold goes back to its lease now; the ledger charges the cost and draws it from the lease
+        CreditHold hold = exchange.getProperty(CreditHold.PROPERTY, CreditHold.class);
+        if (hold != null) {
+            hold.close(charged);
+        }
         exchange.setProperty(UsageEvent.PROPERTY, new UsageEvent(call.requestId(), call.clientRequestId(), identity.userId(), identity.keyId(),
                 call.operation().name().toLowerCase(), call.profile(), call.provider(), call.model(), call.requestedModel(),
                 used.promptTokens(), used.completionTokens(), used.cachedTokens(),
-                cost != null ? cost : BigDecimal.ZERO.setScale(Price.SCALE), usage != null && usage.estimated(), false,
-                status, outcome, latencyMs, ttftMs, ResponseHeaders.attemptsMade(call.attempts()), call.reserved() != null));
+                charged, usage != null && usage.estimated(), false,
+                status, outcome, latencyMs, ttftMs, ResponseHeaders.attemptsMade(call.attempts()), call.reserved() != null,
+                hold != null ? hold.leaseId() : null));
     }
 }

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -13,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.caravan.account.Identity;
 import dev.caravan.account.KeyStore;
@@ -24,14 +26,12 @@ import dev.caravan.support.OpenAiFixtures;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** 200 calls at once against a wallet that covers 10: never more than 10 get through. */
 class OverdraftTest extends GatewayTestSupport {
 
-    private static final String CHAT = "{\"model\":\"stub-a/model-a\",\"max_tokens\":100,"
+    private static final String CHAT = "{\"model\":\"stub-live/model-live\",\"max_tokens\":100,"
             + "\"messages\":[{\"role\":\"user\",\"content\":\"Count to three.\"}]}";
 
     @Autowired
@@ -39,16 +39,26 @@ class OverdraftTest extends GatewayTestSupport {
 
     private BigDecimal worstCaseOfOneCall() throws Exception {
         long prompt = TokenCounter.countMessages(Json.read(CHAT.getBytes()).get("messages"));
-        return prices.price("stub-a", "model-a").worstCase(prompt, 100);
+        return prices.price("stub-live", "model-live").worstCase(prompt, 100);
     }
 
     @Test
     void twoHundredParallelHttpCallsAgainstAWalletForTen() throws Exception {
         BigDecimal oneCall = worstCaseOfOneCall();
+        assertThat(oneCall).isPositive();
         Account account = newAccount(oneCall.multiply(BigDecimal.TEN));
-        // the provider holds every call long enough that all 200 overlap
-        STUB.stubFor(post("/a/v1/chat/completions").willReturn(aResponse().withStatus(200).withFixedDelay(1200)
-                .withHeader("Content-Type", "application/json").withBody(OpenAiFixtures.completion("model-a", "1, 2, 3"))));
+        // the provider holds every call until all 200 are either refused or running: a call that ended would give
+        // back the unused part of its worst case at once, and a call admitted on that would be rightly admitted
+        AtomicInteger running = new AtomicInteger();
+        CountDownLatch allDecided = new CountDownLatch(1);
+        LIVE.handle(exchange -> {
+            running.incrementAndGet();
+            allDecided.await(30, TimeUnit.SECONDS);
+            byte[] body = OpenAiFixtures.completion("model-live", "1, 2, 3").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+        });
 
         List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
@@ -56,6 +66,11 @@ class OverdraftTest extends GatewayTestSupport {
                     .header("Content-Type", "application/json").header("Authorization", "Bearer " + account.key())
                     .POST(HttpRequest.BodyPublishers.ofString(CHAT)).build(), HttpResponse.BodyHandlers.ofString()));
         }
+        for (int i = 0; i < 300 && calls.stream().filter(CompletableFuture::isDone).count() + running.get() < 200; i++) {
+            Thread.sleep(100);
+        }
+        int admitted = running.get();
+        allDecided.countDown();
         int ok = 0;
         int refused = 0;
         for (CompletableFuture<HttpResponse<String>> call : calls) {
@@ -67,8 +82,9 @@ class OverdraftTest extends GatewayTestSupport {
                 assertThat(error(response).get("type").asText()).isEqualTo("insufficient_quota");
             }
         }
-        assertThat(ok).isBetween(1, 10);
-        assertThat(ok + refused).isEqualTo(200);
+        assertThat(admitted).isEqualTo(10);
+        assertThat(ok).isEqualTo(10);
+        assertThat(refused).isEqualTo(190);
         // and the wallet never went below zero
         awaitSettled(account.userId());
         assertThat(wallets.balance(account.userId()).balance()).isGreaterThanOrEqualTo(BigDecimal.ZERO);

@@ -159,7 +159,7 @@ class LedgerTest extends GatewayTestSupport {
         // the response cache (a later feature) reports its hits as usage events with cached=true and no cost
         String requestId = "cache-" + UUID.randomUUID();
         UsageEvent hit = new UsageEvent(requestId, null, userId, null, "chat", "demo", "demo", "caravan-demo-1", "demo", 9, 20, 0,
-                BigDecimal.ZERO, false, true, 200, "cache_hit", 1L, 1L, 0, false);
+                BigDecimal.ZERO, false, true, 200, "cache_hit", 1L, 1L, 0, false, null);
         producer.send("seda:usage-ledger", exchange -> exchange.setProperty(UsageEvent.PROPERTY, hit));
 
         Map<String, Object> row = ledgerRow(requestId);
@@ -172,7 +172,7 @@ class LedgerTest extends GatewayTestSupport {
     void sameRequestIdIsNeverWrittenTwice() throws Exception {
         String requestId = "dup-" + UUID.randomUUID();
         UsageEvent event = new UsageEvent(requestId, null, userId, null, "chat", null, "demo", "caravan-demo-1", "demo", 1, 1, 0,
-                new BigDecimal("0.5"), false, false, 200, "completed", 1L, 1L, 1, false);
+                new BigDecimal("0.5"), false, false, 200, "completed", 1L, 1L, 1, false, null);
         producer.send("seda:usage-ledger", exchange -> exchange.setProperty(UsageEvent.PROPERTY, event));
         producer.send("seda:usage-ledger", exchange -> exchange.setProperty(UsageEvent.PROPERTY, event));
         ledgerRow(requestId);

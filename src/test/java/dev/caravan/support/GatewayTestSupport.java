@@ -79,6 +79,9 @@ public abstract class GatewayTestSupport {
                 () -> "file:routes/**/*.yaml,file:" + TEST_ROUTES + "/**/*.yaml");
         registry.add("camel.main.routes-reload-directory", TEST_ROUTES::toString);
         registry.add("caravan.http.max-request-size", () -> "256KB");
+        // credit leases go back soon after their calls, so tests can check that nothing stays reserved
+        registry.add("caravan.billing.lease-idle", () -> "200ms");
+        registry.add("caravan.billing.lease-heartbeat", () -> "50ms");
         TestDatabase.register(registry);
         registry.add("caravan.auth.admin-key", () -> ADMIN_KEY);
         registry.add("caravan.auth.jwt-hs256-secret", () -> TestJwt.HS256_SECRET);

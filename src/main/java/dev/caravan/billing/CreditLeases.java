@@ -1,0 +1,296 @@
+package dev.caravan.billing;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+import dev.caravan.account.ApiKey;
+import dev.caravan.account.Identity;
+import dev.caravan.api.RequestIds;
+import jakarta.annotation.PreDestroy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Credit leases: a call's worst case is held in memory, on credit this replica holds in PostgreSQL for many
+ * calls of the same key at once. A call so waits for the database only when its key's lease must grow (about
+ * once per {@code lease-calls} worst cases spent); before, every call made a round trip to hold its credit, which
+ * cost about as much CPU as the whole gateway and queued bursts of calls behind the connection pool.
+ *
+ * <p>Exactness is kept: a lease is a reservation of the wallet and the key's budgets (so replicas together can
+ * never hold more than there is), a call runs only on a hold that fits in its lease, and the ledger charges each
+ * call its real cost and draws that cost from the lease. What a lease still holds goes back to the wallet when
+ * the lease has been idle for {@code lease-idle}, when the day changes and on shutdown. A lease grows to
+ * {@code lease-calls} worst cases when the wallet has room, else to what there is, so a wallet close to empty
+ * is spent to the last cent as with one hold per call.
+ *
+ * <p>A crash loses no money that was spent: calls running for more than a heartbeat are listed in
+ * {@code leased_calls}, and a lease that is not renewed expires; the sweeper then charges the listed calls (their
+ * ledger cost, else their worst case) and returns the rest. Only calls that started and ended within the last
+ * heartbeat and ledger batch before a kill (a fraction of a second) can go uncharged.
+ */
+@Component
+public class CreditLeases {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CreditLeases.class);
+
+    /** Who a lease is for: leases are per key (budgets are per key), or per user for a call without a key. */
+    private record Holder(UUID userId, UUID keyId) {
+    }
+
+    private final WalletService wallets;
+    private final BudgetPeriods periods;
+    private final BillingProperties properties;
+    private final Map<Holder, Lease> leases = new ConcurrentHashMap<>();
+    /** Leases replaced (a new day, new budgets) that still have calls running; returned when these end. */
+    private final List<Lease> retired = new ArrayList<>();
+
+    public CreditLeases(WalletService wallets, BudgetPeriods periods, BillingProperties properties) {
+        this.wallets = wallets;
+        this.periods = periods;
+        this.properties = properties;
+    }
+
+    /**
+     * Holds {@code amount} for a call on its key's lease, growing the lease first when it is short. Refuses the
+     * call with 402 (as {@link WalletService#reserve} does) when the wallet or a budget cannot cover it.
+     */
+    public CreditHold hold(String requestId, Identity identity, BigDecimal amount) {
+        Holder holder = new Holder(identity.userId(), identity.keyId());
+        while (true) {
+            Lease lease = leases.computeIfAbsent(holder, h -> newLease(identity));
+            lease.lock.lock();
+            try {
+                if (lease.closed) {
+                    continue; // returned meanwhile: take a fresh one
+                }
+                if (!lease.fits(identity, periods.today())) {
+                    retire(holder, lease);
+                    continue;
+                }
+                if (lease.free().compareTo(amount) < 0) {
+                    grow(lease, identity, amount);
+                }
+                return lease.take(requestId, amount);
+            } finally {
+                lease.lock.unlock();
+            }
+        }
+    }
+
+    private Lease newLease(Identity identity) {
+        ApiKey key = identity.key();
+        return new Lease("lease-" + RequestIds.newId(), identity.userId(), identity.keyId(), periods.today(),
+                key == null ? null : key.dailyBudget(), key == null ? null : key.monthlyBudget());
+    }
+
+    /** Adds credit to the lease so that {@code amount} fits; called under the lease's lock. */
+    private void grow(Lease lease, Identity identity, BigDecimal amount) {
+        BigDecimal need = amount.subtract(lease.free());
+        BigDecimal want = amount.multiply(BigDecimal.valueOf(properties.callsPerLease())).subtract(lease.free());
+        try {
+            BigDecimal granted = wallets.takeLease(lease.id, identity, lease.day, need, want, expiry());
+            lease.granted = lease.granted.add(granted);
+            lease.everGranted = true;
+            lease.renewedAt = System.nanoTime();
+        } catch (RuntimeException refused) {
+            // the 402 says what is available to this key: what PostgreSQL has left plus what this lease holds free
+            throw wallets.refusalWithLease(refused, identity, amount, lease.free());
+        }
+    }
+
+    private void retire(Holder holder, Lease lease) {
+        leases.remove(holder, lease);
+        lease.closed = true;
+        synchronized (retired) {
+            retired.add(lease);
+        }
+    }
+
+    private Instant expiry() {
+        return Instant.now().plus(properties.leaseLifetime());
+    }
+
+    /**
+     * The heartbeat: lists calls that have been running since the last beat (what a crash would leave to
+     * charge), renews leases halfway to their expiry and returns the idle and the retired ones.
+     */
+    @Scheduled(fixedDelayString = "${caravan.billing.lease-heartbeat:250ms}")
+    public void heartbeat() {
+        long now = System.nanoTime();
+        long idleNanos = properties.idleLease().toNanos();
+        long renewNanos = properties.leaseLifetime().toNanos() / 2;
+        List<CreditHold> running = new ArrayList<>();
+        List<Lease> renew = new ArrayList<>();
+        List<Lease> returning = new ArrayList<>();
+        for (Map.Entry<Holder, Lease> entry : leases.entrySet()) {
+            Lease lease = entry.getValue();
+            lease.lock.lock();
+            try {
+                if (lease.open.isEmpty() && now - lease.lastUsedNanos >= idleNanos) {
+                    leases.remove(entry.getKey(), lease);
+                    lease.closed = true;
+                    returning.add(lease);
+                    continue;
+                }
+                lease.unlisted(running);
+                if (lease.granted.signum() > 0 && now - lease.renewedAt >= renewNanos) {
+                    lease.renewedAt = now;
+                    renew.add(lease);
+                }
+            } finally {
+                lease.lock.unlock();
+            }
+        }
+        synchronized (retired) {
+            for (var it = retired.iterator(); it.hasNext();) {
+                Lease lease = it.next();
+                lease.lock.lock();
+                try {
+                    if (lease.open.isEmpty()) {
+                        it.remove();
+                        returning.add(lease);
+                    } else {
+                        lease.unlisted(running);
+                    }
+                } finally {
+                    lease.lock.unlock();
+                }
+            }
+        }
+        try {
+            wallets.listLeasedCalls(running);
+            var renewed = wallets.renewLeases(renew.stream().map(lease -> lease.id).toList(), expiry());
+            for (Lease lease : renew) {
+                if (!renewed.contains(lease.id)) {
+                    // the sweeper took it for a dead replica's (renewals failed for too long): stop spending it
+                    LOG.warn("credit lease {} was settled by the sweeper; its key takes a new one", lease.id);
+                    leases.values().remove(lease);
+                    lease.closed = true;
+                }
+            }
+            returnLeases(returning);
+        } catch (RuntimeException e) {
+            // the database is away: a lease not renewed expires and is settled by the sweeper; nothing is lost
+            LOG.warn("credit lease heartbeat failed: {}", e.toString());
+        }
+    }
+
+    private void returnLeases(List<Lease> returning) {
+        List<WalletService.Settlement> returns = new ArrayList<>();
+        for (Lease lease : returning) {
+            if (lease.everGranted) {
+                returns.add(new WalletService.Settlement(lease.id, lease.userId, lease.keyId, BigDecimal.ZERO,
+                        "credit lease returned", null));
+            }
+        }
+        wallets.settleAll(returns);
+    }
+
+    /** On shutdown (after the web server and the ledger have finished their calls): every lease goes back. */
+    @PreDestroy
+    public void returnAll() {
+        List<Lease> all = new ArrayList<>(leases.values());
+        leases.clear();
+        synchronized (retired) {
+            all.addAll(retired);
+            retired.clear();
+        }
+        for (Lease lease : all) {
+            if (!lease.open.isEmpty()) {
+                LOG.warn("credit lease {} returned with {} calls still open", lease.id, lease.open.size());
+            }
+        }
+        try {
+            returnLeases(all);
+        } catch (RuntimeException e) {
+            LOG.warn("credit leases not returned on shutdown (they expire and are returned by the sweeper): {}", e.toString());
+        }
+    }
+
+    /** Credit this replica holds for one key; its fields are guarded by {@link #lock}. */
+    static final class Lease {
+        final String id;
+        final UUID userId;
+        final UUID keyId;
+        final LocalDate day;
+        final BigDecimal dailyBudget;
+        final BigDecimal monthlyBudget;
+        final ReentrantLock lock = new ReentrantLock();
+        /** What PostgreSQL holds for this lease, less the costs of calls ended since (the ledger draws those). */
+        BigDecimal granted = BigDecimal.ZERO;
+        boolean everGranted;
+        /** The sum of the open holds. */
+        BigDecimal held = BigDecimal.ZERO;
+        final Map<String, CreditHold> open = new LinkedHashMap<>();
+        long lastUsedNanos = System.nanoTime();
+        long renewedAt = System.nanoTime();
+        boolean closed;
+
+        Lease(String id, UUID userId, UUID keyId, LocalDate day, BigDecimal dailyBudget, BigDecimal monthlyBudget) {
+            this.id = id;
+            this.userId = userId;
+            this.keyId = keyId;
+            this.day = day;
+            this.dailyBudget = dailyBudget;
+            this.monthlyBudget = monthlyBudget;
+        }
+
+        BigDecimal free() {
+            return granted.subtract(held);
+        }
+
+        /** Whether calls of this identity may still draw on it: same day, same budgets. */
+        boolean fits(Identity identity, LocalDate today) {
+            ApiKey key = identity.key();
+            return day.equals(today) && Objects.equals(dailyBudget, key == null ? null : key.dailyBudget())
+                    && Objects.equals(monthlyBudget, key == null ? null : key.monthlyBudget());
+        }
+
+        CreditHold take(String requestId, BigDecimal amount) {
+            CreditHold hold = new CreditHold(this, requestId, amount);
+            held = held.add(amount);
+            open.put(requestId, hold);
+            lastUsedNanos = System.nanoTime();
+            return hold;
+        }
+
+        void release(CreditHold hold, BigDecimal cost) {
+            lock.lock();
+            try {
+                held = held.subtract(hold.amount());
+                // the ledger draws the same cost from the lease in PostgreSQL, at most what the lease holds
+                granted = granted.subtract(cost.min(granted).max(BigDecimal.ZERO));
+                open.remove(hold.requestId());
+                lastUsedNanos = System.nanoTime();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** Adds the open holds not yet listed in leased_calls (and marks them listed). */
+        void unlisted(List<CreditHold> into) {
+            for (CreditHold hold : open.values()) {
+                if (!hold.listed) {
+                    hold.listed = true;
+                    into.add(hold);
+                }
+            }
+        }
+    }
+
+    /** For the health and test views: how many leases this replica holds. */
+    public int size() {
+        return leases.size();
+    }
+}
