@@ -97,7 +97,11 @@ public class CreditLeases {
     /** Adds credit to the lease so that {@code amount} fits; called under the lease's lock. */
     private void grow(Lease lease, Identity identity, BigDecimal amount) {
         BigDecimal need = amount.subtract(lease.free());
-        BigDecimal want = amount.multiply(BigDecimal.valueOf(properties.callsPerLease())).subtract(lease.free());
+        // free after growing: lease-calls worst cases, or twice what is running when more run at once, so that a
+        // burst of calls grows its lease a few times rather than once per lease-calls calls
+        BigDecimal target = amount.multiply(BigDecimal.valueOf(properties.callsPerLease()))
+                .max(lease.held.add(amount).multiply(BigDecimal.valueOf(2)));
+        BigDecimal want = target.subtract(lease.free());
         try {
             BigDecimal granted = wallets.takeLease(lease.id, identity, lease.day, need, want, expiry());
             lease.granted = lease.granted.add(granted);
@@ -144,7 +148,7 @@ public class CreditLeases {
                     continue;
                 }
                 lease.unlisted(running);
-                if (lease.granted.signum() > 0 && now - lease.renewedAt >= renewNanos) {
+                if (lease.everGranted && now - lease.renewedAt >= renewNanos) {
                     lease.renewedAt = now;
                     renew.add(lease);
                 }
@@ -157,7 +161,8 @@ public class CreditLeases {
                 Lease lease = it.next();
                 lease.lock.lock();
                 try {
-                    if (lease.open.isEmpty()) {
+                    // returned once idle like any lease: the ledger has charged its last calls by then
+                    if (lease.open.isEmpty() && now - lease.lastUsedNanos >= idleNanos) {
                         it.remove();
                         returning.add(lease);
                     } else {
