@@ -12,7 +12,7 @@ import org.springframework.stereotype.Component;
 /**
  * Writes the usage ledger and settles wallets, off the request path. The API routes wire-tap each finished
  * request to {@code seda:usage-ledger}; here events are batched (up to 200, or every 100 ms), inserted with
- * camel-sql in one batch statement, and each call's reservation is settled on its real cost.
+ * camel-sql in one statement (one array per column), and each call is charged its real cost (drawn from its credit lease).
  *
  * <p>Nothing is written twice: the insert ignores a request id already in the ledger, and a settlement only
  * acts on a reservation that is still open, so a batch retried after a database error is harmless. Nothing is
@@ -22,12 +22,18 @@ import org.springframework.stereotype.Component;
 @Component
 public class LedgerRoutes extends RouteBuilder {
 
-    static final String INSERT = "sql:insert into usage_ledger (request_id, client_request_id, user_id, key_id, operation, profile, provider, "
-            + "model, requested_model, prompt_tokens, completion_tokens, cached_tokens, cost, estimated, cached, status, "
-            + "outcome, latency_ms, ttft_ms, attempts) values (:#requestId, :#clientRequestId, :#userId, :#keyId, :#operation, :#profile, "
-            + ":#provider, :#model, :#requestedModel, :#promptTokens, :#completionTokens, :#cachedTokens, :#cost, "
-            + ":#estimated, :#cached, :#status, :#outcome, :#latencyMs, :#ttftMs, :#attempts) "
-            + "on conflict (request_id) do nothing?batch=true";
+    /** The whole batch in one statement: one array per column, unnested into rows. */
+    static final String INSERT = "sql:insert into usage_ledger (request_id, client_request_id, user_id, key_id, operation, "
+            + "profile, provider, model, requested_model, prompt_tokens, completion_tokens, cached_tokens, cost, estimated, "
+            + "cached, status, outcome, latency_ms, ttft_ms, attempts) "
+            + "select * from unnest(cast(:#requestIds as text[]), cast(:#clientRequestIds as text[]), "
+            + "cast(:#userIds as uuid[]), cast(:#keyIds as uuid[]), cast(:#operations as text[]), cast(:#profiles as text[]), "
+            + "cast(:#providers as text[]), cast(:#models as text[]), cast(:#requestedModels as text[]), "
+            + "cast(:#promptTokens as bigint[]), cast(:#completionTokens as bigint[]), cast(:#cachedTokens as bigint[]), "
+            + "cast(:#costs as numeric[]), cast(:#estimated as boolean[]), cast(:#cached as boolean[]), "
+            + "cast(:#statuses as integer[]), cast(:#outcomes as text[]), cast(:#latencies as bigint[]), "
+            + "cast(:#ttfts as bigint[]), cast(:#attempts as integer[])) "
+            + "on conflict (request_id) do nothing";
 
     private final WalletService wallets;
 
@@ -65,7 +71,7 @@ public class LedgerRoutes extends RouteBuilder {
 
     private void toRows(Exchange exchange) {
         List<UsageEvent> events = events(exchange);
-        exchange.getMessage().setBody(events.stream().map(UsageEvent::row).toList());
+        exchange.getMessage().setBody(UsageEvent.columns(events));
     }
 
     private void settle(Exchange exchange) {
