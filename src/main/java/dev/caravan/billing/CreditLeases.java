@@ -15,6 +15,10 @@ import java.util.concurrent.locks.ReentrantLock;
 import dev.caravan.account.ApiKey;
 import dev.caravan.account.Identity;
 import dev.caravan.api.RequestIds;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +44,7 @@ import org.springframework.stereotype.Component;
  * heartbeat and ledger batch before a kill (a fraction of a second) can go uncharged.
  */
 @Component
-public class CreditLeases {
+public class CreditLeases implements MeterBinder {
 
     private static final Logger LOG = LoggerFactory.getLogger(CreditLeases.class);
 
@@ -55,10 +59,32 @@ public class CreditLeases {
     /** Leases replaced (a new day, new budgets) that still have calls running; returned when these end. */
     private final List<Lease> retired = new ArrayList<>();
 
+    /** Counts the database round trips that took or grew a lease (null until bound to a registry). */
+    private volatile Counter takes;
+
     public CreditLeases(WalletService wallets, BudgetPeriods periods, BillingProperties properties) {
         this.wallets = wallets;
         this.periods = periods;
         this.properties = properties;
+    }
+
+    /** Metrics: how many leases this replica holds, the credit in them, and how often one was taken or grown. */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder("caravan.credit.leases", leases, Map::size)
+                .description("credit leases this replica holds: one per key with recent calls").register(registry);
+        Gauge.builder("caravan.credit.leased", this, CreditLeases::leasedCredit).baseUnit("usd")
+                .description("credit this replica's leases hold in the wallets, not yet charged").register(registry);
+        takes = Counter.builder("caravan.credit.lease.takes")
+                .description("database round trips that took or grew a credit lease").register(registry);
+    }
+
+    private double leasedCredit() {
+        double total = 0;
+        for (Lease lease : leases.values()) {
+            total += lease.granted.doubleValue();
+        }
+        return total;
     }
 
     /**
@@ -103,6 +129,10 @@ public class CreditLeases {
                 .max(lease.held.add(amount).multiply(BigDecimal.valueOf(2)));
         BigDecimal want = target.subtract(lease.free());
         try {
+            Counter counter = takes;
+            if (counter != null) {
+                counter.increment();
+            }
             BigDecimal granted = wallets.takeLease(lease.id, identity, lease.day, need, want, expiry());
             lease.granted = lease.granted.add(granted);
             lease.everGranted = true;
@@ -233,7 +263,7 @@ public class CreditLeases {
         final BigDecimal monthlyBudget;
         final ReentrantLock lock = new ReentrantLock();
         /** What PostgreSQL holds for this lease, less the costs of calls ended since (the ledger draws those). */
-        BigDecimal granted = BigDecimal.ZERO;
+        volatile BigDecimal granted = BigDecimal.ZERO;
         boolean everGranted;
         /** The sum of the open holds. */
         BigDecimal held = BigDecimal.ZERO;
@@ -292,10 +322,5 @@ public class CreditLeases {
                 }
             }
         }
-    }
-
-    /** For the health and test views: how many leases this replica holds. */
-    public int size() {
-        return leases.size();
     }
 }

@@ -1,6 +1,8 @@
 package dev.caravan.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
@@ -8,16 +10,37 @@ import com.knuddels.jtokkit.api.EncodingType;
 /**
  * Counts tokens with a real BPE tokenizer (o200k, the encoding of current OpenAI models), for answers that
  * carry no usage. Message framing follows OpenAI's published rule: 3 tokens a message, 3 to prime the reply.
+ *
+ * <p>Counts of texts are remembered (up to {@link #CACHED_CHARACTERS} characters of text): every call of an
+ * application repeats its system prompt and tool definitions, and every turn of a conversation repeats the
+ * turns before it. Looking a text up costs a hash and a comparison; counting it again costs a regex split and a
+ * byte-pair merge per word, which was the largest part of holding a call's worst case.
  */
 public final class TokenCounter {
 
     private static final Encoding ENCODING = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
 
+    /** At most this many characters of counted text are remembered (about 2 bytes each). */
+    static final long CACHED_CHARACTERS = 32L * 1024 * 1024;
+
+    private static final Cache<String, Integer> COUNTS = Caffeine.newBuilder()
+            .maximumWeight(CACHED_CHARACTERS)
+            .weigher((String text, Integer tokens) -> text.length())
+            .build();
+
     private TokenCounter() {
     }
 
     public static int count(String text) {
-        return text == null || text.isEmpty() ? 0 : ENCODING.countTokensOrdinary(text);
+        if (text == null || text.isEmpty()) {
+            return 0;
+        }
+        return COUNTS.get(text, ENCODING::countTokensOrdinary);
+    }
+
+    /** Whether {@code text}'s count is remembered (for tests). */
+    static boolean remembers(String text) {
+        return COUNTS.getIfPresent(text) != null;
     }
 
     /** Prompt tokens of a chat request: its messages and its tool definitions. */

@@ -7,9 +7,11 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.support.DispatchRecorder;
 import dev.caravan.support.GatewayTestSupport;
 import dev.caravan.support.OpenAiFixtures;
 import dev.caravan.support.SseClient;
+import jakarta.servlet.DispatcherType;
 import org.junit.jupiter.api.Test;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -164,5 +166,28 @@ class ChatCompletionsProxyTest extends GatewayTestSupport {
 
         assertThat(response.statusCode()).isEqualTo(401);
         assertThat(response.body()).doesNotContain("sk-test-a-0123456789").contains("[redacted]");
+    }
+
+    @Test
+    void aCallIsAnsweredOnItsOwnRequestThreadWithoutAnAsyncRedispatch() throws Exception {
+        STUB.stubFor(post("/a/v1/chat/completions").willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(OpenAiFixtures.completion("model-a", "Hi."))));
+        String requestId = "inline-" + System.nanoTime();
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/chat/completions"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + userKey)
+                .header("x-request-id", requestId)
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"model\":\"stub-a/model-a\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+                .build());
+        assertThat(response.statusCode()).isEqualTo(200);
+        // platform-http's stock consumer returns a future: Spring MVC then starts async processing and the
+        // container dispatches the request a second time (DispatcherType.ASYNC) when the future completes
+        // (the record is made when the filter chain returns, which may be just after the client has its answer)
+        List<DispatchRecorder.Dispatch> dispatches = List.of();
+        for (int i = 0; i < 100 && dispatches.isEmpty(); i++) {
+            Thread.sleep(i == 0 ? 0 : 20);
+            dispatches = DispatchRecorder.DISPATCHES.stream().filter(dispatch -> requestId.equals(dispatch.requestId())).toList();
+        }
+        assertThat(dispatches).containsExactly(new DispatchRecorder.Dispatch(DispatcherType.REQUEST, requestId, false));
     }
 }

@@ -230,4 +230,36 @@ class CreditLeasesTest extends GatewayTestSupport {
         settle(account, running, "0.07");
         assertThat(wallets.balance(account.userId()).balance()).isEqualByComparingTo("9.38");
     }
+
+    @Test
+    void aLiveLeaseIsRenewedAndOneTheSweeperTookIsNoLongerSpent() throws Exception {
+        Account account = newAccount(money("10.00"));
+        Identity identity = identityOf(account);
+        CreditLeases leases = new CreditLeases(wallets, new BudgetPeriods(ZoneOffset.UTC, clock),
+                new BillingProperties("UTC", Duration.ofHours(1), 4, Duration.ofHours(1), Duration.ofMillis(400)));
+        CreditHold hold = leases.hold(rid(), identity, money("0.25"));
+        Instant expiry = leaseExpiry(hold.leaseId());
+
+        Thread.sleep(250); // past half of the lease's 400 ms lifetime
+        leases.heartbeat();
+        assertThat(leaseExpiry(hold.leaseId())).isAfter(expiry);
+
+        // renewals failed for too long (the database was away), and the sweeper took the lease for a dead
+        // replica's: it charged the listed call its worst case and returned the rest
+        jdbc.update("update reservations set expires_at = now() - interval '1 minute' where request_id = ?", hold.leaseId());
+        sweeper.sweep();
+        assertThat(leaseRows(account.userId())).isZero();
+        Thread.sleep(250);
+        leases.heartbeat();
+        // this replica notices at its next renewal and stops spending credit PostgreSQL no longer holds for it
+        CreditHold next = leases.hold(rid(), identity, money("0.25"));
+        assertThat(next.leaseId()).isNotEqualTo(hold.leaseId());
+        assertThat(leaseAmount(next.leaseId())).isEqualByComparingTo("1.00");
+        assertThat(wallets.balance(account.userId()).balance()).isEqualByComparingTo("9.75");
+    }
+
+    private Instant leaseExpiry(String leaseId) {
+        return jdbc.queryForObject("select expires_at from reservations where request_id = ?", java.sql.Timestamp.class,
+                leaseId).toInstant();
+    }
 }

@@ -72,6 +72,26 @@ class LedgerTest extends GatewayTestSupport {
         awaitBalance(account, "0.99973");
     }
 
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
+
+    @Test
+    void creditLeasesArePublishedAsMetrics() throws Exception {
+        Account account = newAccount(new BigDecimal("1.00"));
+        STUB.stubFor(post("/a/v1/chat/completions").willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(OpenAiFixtures.completion("model-a", "hello"))));
+        assertThat(postJson("/v1/chat/completions",
+                "{\"model\":\"ab\",\"max_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                account.key()).statusCode()).isEqualTo(200);
+
+        // /actuator/prometheus shows these as caravan_credit_lease_takes_total, caravan_credit_leases and
+        // caravan_credit_leased_usd (tests run without the Prometheus export)
+        assertThat(meters.get("caravan.credit.lease.takes").counter().count()).isPositive();
+        // the lease itself may already be back (tests return idle leases after 200 ms): the gauges must exist
+        assertThat(meters.get("caravan.credit.leases").gauge().value()).isNotNegative();
+        assertThat(meters.get("caravan.credit.leased").gauge().value()).isNotNegative();
+    }
+
     @Test
     void aReusedClientRequestIdNeitherHidesNorFailsACall() throws Exception {
         Account account = newAccount(new BigDecimal("1.00"));

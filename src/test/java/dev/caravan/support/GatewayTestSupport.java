@@ -27,6 +27,7 @@ import dev.caravan.account.UserStore;
 import dev.caravan.billing.WalletService;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
@@ -42,6 +43,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
  */
 @CamelSpringBootTest
 @SpringBootTest(classes = CaravanApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@Import(DispatchRecorder.class)
 public abstract class GatewayTestSupport {
 
     protected static final ObjectMapper JSON = new ObjectMapper();
