@@ -31,13 +31,16 @@ public class OpenAiCompatibleAdapter {
     public void toUpstream(Exchange exchange) {
         CallContext call = CallContext.of(exchange);
         ProviderTarget target = ProviderTarget.of(exchange);
-        ObjectNode body = call.body().deepCopy();
+        // a shallow copy: the client's body stays as it came for the next attempt, and only top-level fields
+        // (model, stream_options) are replaced here, so the nested values (messages, tools) can be shared
+        ObjectNode body = call.body().objectNode();
+        body.setAll(call.body());
         if (target.model() != null && !target.model().isEmpty()) {
             body.put("model", target.model());
         }
         if (call.stream()) {
             JsonNode options = body.get("stream_options");
-            ObjectNode streamOptions = options instanceof ObjectNode o ? o : body.putObject("stream_options");
+            ObjectNode streamOptions = options instanceof ObjectNode o ? o.deepCopy() : body.objectNode();
             streamOptions.put("include_usage", true);
             body.set("stream_options", streamOptions);
         }
