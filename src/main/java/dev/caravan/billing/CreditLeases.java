@@ -164,6 +164,7 @@ public class CreditLeases implements MeterBinder {
         long now = System.nanoTime();
         long idleNanos = properties.idleLease().toNanos();
         long renewNanos = properties.leaseLifetime().toNanos() / 2;
+        long staleBefore = now - properties.ttl().toNanos();
         List<CreditHold> running = new ArrayList<>();
         List<Lease> renew = new ArrayList<>();
         List<Lease> returning = new ArrayList<>();
@@ -171,6 +172,7 @@ public class CreditLeases implements MeterBinder {
             Lease lease = entry.getValue();
             lease.lock.lock();
             try {
+                lease.releaseStale(staleBefore);
                 if (lease.open.isEmpty() && now - lease.lastUsedNanos >= idleNanos) {
                     leases.remove(entry.getKey(), lease);
                     lease.closed = true;
@@ -310,6 +312,20 @@ public class CreditLeases implements MeterBinder {
                 lastUsedNanos = System.nanoTime();
             } finally {
                 lock.unlock();
+            }
+        }
+
+        /**
+         * Gives back holds taken before {@code staleBefore} (reservation-ttl ago) whose call never ended: a bug
+         * left them open, and they would keep the lease from ever going back. Their leased_calls rows stay, so
+         * once the lease is gone the sweeper charges them the worst case, as it does an expired reservation.
+         */
+        void releaseStale(long staleBefore) {
+            for (CreditHold hold : List.copyOf(open.values())) {
+                if (hold.takenNanos() - staleBefore < 0) {
+                    LOG.warn("credit hold of call {} was open for longer than the reservation ttl: released", hold.requestId());
+                    hold.close(BigDecimal.ZERO);
+                }
             }
         }
 

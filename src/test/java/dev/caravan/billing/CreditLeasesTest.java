@@ -258,6 +258,29 @@ class CreditLeasesTest extends GatewayTestSupport {
         assertThat(wallets.balance(account.userId()).balance()).isEqualByComparingTo("9.75");
     }
 
+    @Test
+    void aHoldWhoseCallNeverEndedIsReleasedAfterTheReservationTtlAndSweptAsAWorstCase() throws Exception {
+        Account account = newAccount(money("10.00"));
+        Identity identity = identityOf(account);
+        CreditLeases leases = new CreditLeases(wallets, new BudgetPeriods(ZoneOffset.UTC, clock),
+                new BillingProperties("UTC", Duration.ofMillis(300), 4, Duration.ZERO, Duration.ofMinutes(2)));
+        CreditHold leaked = leases.hold(rid(), identity, money("0.50"));
+        leases.heartbeat(); // listed in leased_calls
+        Thread.sleep(350);  // past the 300 ms reservation ttl, and the call never ended
+
+        leases.heartbeat(); // the hold is released
+        leases.heartbeat(); // the lease, now idle, goes back
+        assertThat(leaseRows(account.userId())).isZero();
+        assertThat(wallets.balance(account.userId()).reserved()).isEqualByComparingTo("0");
+        // the application's sweeper goes by its own reservation-ttl (1 h): age the listed call past it
+        jdbc.update("update leased_calls set started_at = now() - interval '2 hours' where request_id = ?",
+                leaked.requestId());
+        sweeper.sweep();    // a listed call whose lease is gone, older than the ttl: charged its worst case
+        assertThat(wallets.balance(account.userId()).balance()).isEqualByComparingTo("9.50");
+        assertThat(jdbc.queryForObject("select outcome from usage_ledger where request_id = ?", String.class,
+                leaked.requestId())).isEqualTo("expired");
+    }
+
     private Instant leaseExpiry(String leaseId) {
         return jdbc.queryForObject("select expires_at from reservations where request_id = ?", java.sql.Timestamp.class,
                 leaseId).toInstant();
