@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 
 import dev.caravan.account.ApiKey;
@@ -57,7 +59,7 @@ public class CreditLeases implements MeterBinder {
     private final BillingProperties properties;
     private final Map<Holder, Lease> leases = new ConcurrentHashMap<>();
     /** Leases replaced (a new day, new budgets) that still have calls running; returned when these end. */
-    private final List<Lease> retired = new ArrayList<>();
+    private final Queue<Lease> retired = new ConcurrentLinkedQueue<>();
 
     /** Counts the database round trips that took or grew a lease (null until bound to a registry). */
     private volatile Counter takes;
@@ -146,9 +148,7 @@ public class CreditLeases implements MeterBinder {
     private void retire(Holder holder, Lease lease) {
         leases.remove(holder, lease);
         lease.closed = true;
-        synchronized (retired) {
-            retired.add(lease);
-        }
+        retired.add(lease);
     }
 
     private Instant expiry() {
@@ -161,62 +161,33 @@ public class CreditLeases implements MeterBinder {
      */
     @Scheduled(fixedDelayString = "${caravan.billing.lease-heartbeat:250ms}")
     public void heartbeat() {
-        long now = System.nanoTime();
-        long idleNanos = properties.idleLease().toNanos();
-        long renewNanos = properties.leaseLifetime().toNanos() / 2;
-        long staleBefore = now - properties.ttl().toNanos();
-        List<CreditHold> running = new ArrayList<>();
-        List<Lease> renew = new ArrayList<>();
-        List<Lease> returning = new ArrayList<>();
+        Beat beat = new Beat(System.nanoTime(), properties);
         for (Map.Entry<Holder, Lease> entry : leases.entrySet()) {
-            Lease lease = entry.getValue();
-            lease.lock.lock();
-            try {
-                lease.releaseStale(staleBefore);
-                if (lease.open.isEmpty() && now - lease.lastUsedNanos >= idleNanos) {
-                    leases.remove(entry.getKey(), lease);
-                    lease.closed = true;
-                    returning.add(lease);
-                    continue;
-                }
-                lease.unlisted(running);
-                if (lease.everGranted && now - lease.renewedAt >= renewNanos) {
-                    lease.renewedAt = now;
-                    renew.add(lease);
-                }
-            } finally {
-                lease.lock.unlock();
+            if (beat.isIdle(entry.getValue())) {
+                leases.remove(entry.getKey(), entry.getValue());
             }
         }
-        synchronized (retired) {
-            for (var it = retired.iterator(); it.hasNext();) {
-                Lease lease = it.next();
-                lease.lock.lock();
-                try {
-                    // returned once idle like any lease: the ledger has charged its last calls by then
-                    if (lease.open.isEmpty() && now - lease.lastUsedNanos >= idleNanos) {
-                        it.remove();
-                        returning.add(lease);
-                    } else {
-                        lease.unlisted(running);
-                    }
-                } finally {
-                    lease.lock.unlock();
-                }
-            }
-        }
+        // retired leases follow the same rules, though no new call comes: renewed while a long call (a stream at
+        // midnight) still runs on one, returned once idle
+        retired.removeIf(beat::isIdle);
         try {
-            wallets.listLeasedCalls(running);
-            var renewed = wallets.renewLeases(renew.stream().map(lease -> lease.id).toList(), expiry());
-            for (Lease lease : renew) {
+            wallets.listLeasedCalls(beat.running);
+            var renewed = wallets.renewLeases(beat.renew.stream().map(lease -> lease.id).toList(), expiry());
+            for (Lease lease : beat.renew) {
                 if (!renewed.contains(lease.id)) {
                     // the sweeper took it for a dead replica's (renewals failed for too long): stop spending it
                     LOG.warn("credit lease {} was settled by the sweeper; its key takes a new one", lease.id);
-                    leases.values().remove(lease);
-                    lease.closed = true;
+                    lease.lock.lock();
+                    try {
+                        leases.values().remove(lease);
+                        retired.remove(lease);
+                        lease.closed = true;
+                    } finally {
+                        lease.lock.unlock();
+                    }
                 }
             }
-            returnLeases(returning);
+            returnLeases(beat.returning);
         } catch (RuntimeException e) {
             // the database is away: a lease not renewed expires and is settled by the sweeper; nothing is lost
             LOG.warn("credit lease heartbeat failed: {}", e.toString());
@@ -239,9 +210,8 @@ public class CreditLeases implements MeterBinder {
     public void returnAll() {
         List<Lease> all = new ArrayList<>(leases.values());
         leases.clear();
-        synchronized (retired) {
-            all.addAll(retired);
-            retired.clear();
+        for (Lease lease; (lease = retired.poll()) != null;) {
+            all.add(lease);
         }
         for (Lease lease : all) {
             if (!lease.open.isEmpty()) {
@@ -252,6 +222,48 @@ public class CreditLeases implements MeterBinder {
             returnLeases(all);
         } catch (RuntimeException e) {
             LOG.warn("credit leases not returned on shutdown (they expire and are returned by the sweeper): {}", e.toString());
+        }
+    }
+
+    /** One heartbeat: what it found to list, renew and return. */
+    private static final class Beat {
+        final long now;
+        final long idleNanos;
+        final long renewNanos;
+        final long staleBefore;
+        final List<CreditHold> running = new ArrayList<>();
+        final List<Lease> renew = new ArrayList<>();
+        final List<Lease> returning = new ArrayList<>();
+
+        Beat(long now, BillingProperties properties) {
+            this.now = now;
+            this.idleNanos = properties.idleLease().toNanos();
+            this.renewNanos = properties.leaseLifetime().toNanos() / 2;
+            this.staleBefore = now - properties.ttl().toNanos();
+        }
+
+        /**
+         * Looks at one lease under its lock: releases holds left open too long, and either closes it to be
+         * returned (true: no call for lease-idle) or notes its new running calls and whether it is due a renewal.
+         */
+        boolean isIdle(Lease lease) {
+            lease.lock.lock();
+            try {
+                lease.releaseStale(staleBefore);
+                if (lease.open.isEmpty() && now - lease.lastUsedNanos >= idleNanos) {
+                    lease.closed = true;
+                    returning.add(lease);
+                    return true;
+                }
+                lease.unlisted(running);
+                if (lease.everGranted && now - lease.renewedAt >= renewNanos) {
+                    lease.renewedAt = now;
+                    renew.add(lease);
+                }
+                return false;
+            } finally {
+                lease.lock.unlock();
+            }
         }
     }
 

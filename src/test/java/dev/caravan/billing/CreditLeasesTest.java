@@ -281,6 +281,24 @@ class CreditLeasesTest extends GatewayTestSupport {
                 leaked.requestId())).isEqualTo("expired");
     }
 
+    @Test
+    void aRetiredLeaseWithACallStillRunningIsRenewedToo() throws Exception {
+        Account account = newAccount(money("10.00"));
+        Identity identity = identityOf(account);
+        CreditLeases leases = new CreditLeases(wallets, new BudgetPeriods(ZoneOffset.UTC, clock),
+                new BillingProperties("UTC", Duration.ofHours(1), 4, Duration.ZERO, Duration.ofMillis(400)));
+        // a stream started before midnight: its lease is retired when the first call of the new day comes
+        CreditHold stream = leases.hold(rid(), identity, money("0.25"));
+        Instant expiry = leaseExpiry(stream.leaseId());
+        clock.now = clock.now.plus(Duration.ofDays(1));
+        leases.hold(rid(), identity, money("0.25"));
+
+        Thread.sleep(250); // past half of the lease's 400 ms lifetime
+        leases.heartbeat();
+        // not taken for a dead replica's while the stream runs (the sweeper would charge it its worst case)
+        assertThat(leaseExpiry(stream.leaseId())).isAfter(expiry);
+    }
+
     private Instant leaseExpiry(String leaseId) {
         return jdbc.queryForObject("select expires_at from reservations where request_id = ?", java.sql.Timestamp.class,
                 leaseId).toInstant();
