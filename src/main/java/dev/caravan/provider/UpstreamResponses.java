@@ -55,6 +55,31 @@ public final class UpstreamResponses {
         }
     }
 
+    /** Reads a stream's first chunk and keeps it for the client (the adapters' {@code peek}). */
+    @FunctionalInterface
+    public interface FirstChunk {
+        StreamChunk read() throws IOException;
+    }
+
+    /**
+     * Reads a stream's first chunk before the answer is committed, so that a provider failing at once still fails
+     * over: an error event there (or a broken connection) drops the upstream connection and throws.
+     */
+    public static ProviderResult.Streaming streaming(ChunkStream chunks, FirstChunk first, int status)
+            throws IOException, ProviderFailureException {
+        try {
+            first.read();
+        } catch (UpstreamStreamException e) {
+            chunks.abort();
+            String reason = e.error().code() != null ? e.error().code() : e.error().type();
+            throw new ProviderFailureException(FailureKind.SERVER_ERROR, status, "stream began with an error: " + reason);
+        } catch (IOException e) {
+            chunks.abort();
+            throw e;
+        }
+        return new ProviderResult.Streaming(chunks);
+    }
+
     /** A stream was asked for: anything but an event stream is the provider's technical failure (failover). */
     public static void requireEventStream(Message message, InputStream body, int status, String provider)
             throws IOException, ProviderFailureException {

@@ -14,7 +14,6 @@ import dev.caravan.provider.ProviderFailureException;
 import dev.caravan.provider.ProviderResult;
 import dev.caravan.provider.ProviderTarget;
 import dev.caravan.provider.UpstreamResponses;
-import dev.caravan.provider.UpstreamStreamException;
 import dev.caravan.routing.CallContext;
 import dev.caravan.routing.Operation;
 import org.apache.camel.Exchange;
@@ -82,18 +81,7 @@ public class AnthropicAdapter {
             UpstreamResponses.requireEventStream(message, body, status, target.provider());
             AnthropicStreamMapper mapper = new AnthropicStreamMapper(target.model(), created);
             AnthropicChunkStream chunks = new AnthropicChunkStream(body, mapper);
-            try {
-                chunks.peek();
-            } catch (UpstreamStreamException e) {
-                chunks.abort();
-                String reason = e.error().code() != null ? e.error().code() : e.error().type();
-                throw new ProviderFailureException(FailureKind.SERVER_ERROR, status,
-                        "stream began with an error: " + reason);
-            } catch (IOException e) {
-                chunks.abort();
-                throw e;
-            }
-            return new ProviderResult.Streaming(chunks);
+            return UpstreamResponses.streaming(chunks, chunks::peek, status);
         }
         JsonNode json = readJson(UpstreamResponses.readAll(body));
         if (json == null || !"message".equals(json.path("type").asText())) {

@@ -1,7 +1,5 @@
 package dev.caravan.provider.anthropic;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,7 +7,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.api.ApiException;
-import dev.caravan.openai.Json;
+import dev.caravan.provider.RequestTranslation;
+
+import static dev.caravan.provider.RequestTranslation.containsText;
+import static dev.caravan.provider.RequestTranslation.copyIfPresent;
+import static dev.caravan.provider.RequestTranslation.textOnly;
+import static dev.caravan.provider.RequestTranslation.unsupportedParameter;
+import static dev.caravan.provider.RequestTranslation.unsupportedValue;
 
 /**
  * Translates an OpenAI chat completion request into an Anthropic Messages API request
@@ -156,26 +160,13 @@ public final class AnthropicRequestMapper {
             switch (role) {
                 case "system", "developer" -> system.addObject().put("type", "text")
                         .put("text", textOnly(message.get("content"), path + ".content"));
-                case "user" -> turn(out, "user").addAll(userBlocks(message.get("content"), path + ".content"));
-                case "assistant" -> turn(out, "assistant").addAll(assistantBlocks(message, path));
-                case "tool" -> turn(out, "user").add(toolResult(message, path));
+                case "user" -> RequestTranslation.turn(out, "user", "content").addAll(userBlocks(message.get("content"), path + ".content"));
+                case "assistant" -> RequestTranslation.turn(out, "assistant", "content").addAll(assistantBlocks(message, path));
+                case "tool" -> RequestTranslation.turn(out, "user", "content").add(toolResult(message, path));
                 default -> throw unsupportedValue("Messages of role '" + role + "' are not translated; use 'tool' "
                         + "messages for tool results.", path + ".role");
             }
         }
-    }
-
-    /** The content array of the last turn if it has {@code role}, else of a new turn. */
-    private static ArrayNode turn(ArrayNode messages, String role) {
-        if (!messages.isEmpty()) {
-            JsonNode last = messages.get(messages.size() - 1);
-            if (role.equals(last.path("role").asText())) {
-                return (ArrayNode) last.get("content");
-            }
-        }
-        ObjectNode turn = messages.addObject();
-        turn.put("role", role);
-        return turn.putArray("content");
     }
 
     private static ArrayNode userBlocks(JsonNode content, String path) {
@@ -244,30 +235,11 @@ public final class AnthropicRequestMapper {
                 block.put("id", call.path("id").asText());
                 block.put("name", call.path("function").path("name").asText());
                 String argumentsPath = callPath + ".function.arguments";
-                block.set("input", arguments(call.path("function").path("arguments"), argumentsPath));
+                block.set("input", RequestTranslation.argumentsObject(call.path("function").path("arguments"), argumentsPath,
+                        "Anthropic"));
             }
         }
         return blocks;
-    }
-
-    /** Tool call arguments are a JSON string in OpenAI's format and an object in Anthropic's. */
-    static ObjectNode arguments(JsonNode arguments, String path) {
-        if (arguments.isObject()) {
-            return ((ObjectNode) arguments).deepCopy();
-        }
-        String text = arguments.asText("");
-        if (text.isBlank()) {
-            return F.objectNode();
-        }
-        try {
-            JsonNode parsed = Json.read(text.getBytes(StandardCharsets.UTF_8));
-            if (parsed instanceof ObjectNode object) {
-                return object;
-            }
-        } catch (IOException notJson) {
-            // refused below
-        }
-        throw unsupportedValue("Tool call arguments must be a JSON object to be sent to Anthropic.", path);
     }
 
     private static ObjectNode toolResult(JsonNode message, String path) {
@@ -355,54 +327,9 @@ public final class AnthropicRequestMapper {
         return sequences.isEmpty() ? null : sequences;
     }
 
-    /** The text of a content that may only hold text (system and tool messages). */
-    private static String textOnly(JsonNode content, String path) {
-        if (content == null || content.isNull()) {
-            return "";
-        }
-        if (content.isTextual()) {
-            return content.asText();
-        }
-        StringBuilder text = new StringBuilder();
-        for (int j = 0; j < content.size(); j++) {
-            JsonNode part = content.get(j);
-            if (!"text".equals(part.path("type").asText())) {
-                throw unsupportedValue("Only text parts are supported here.", path + "[" + j + "].type");
-            }
-            text.append(part.path("text").asText());
-        }
-        return text.toString();
-    }
-
     private static void addText(ArrayNode blocks, String text) {
         if (!text.isEmpty()) {
             blocks.addObject().put("type", "text").put("text", text);
         }
-    }
-
-    private static void copyIfPresent(ObjectNode from, String field, ObjectNode to, String as) {
-        JsonNode value = from.get(field);
-        if (value != null && !value.isNull()) {
-            to.set(as, value);
-        }
-    }
-
-    private static boolean containsText(JsonNode array, String text) {
-        if (array != null && array.isArray()) {
-            for (JsonNode item : array) {
-                if (text.equals(item.asText())) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    static ApiException unsupportedParameter(String message, String param) {
-        return ApiException.invalid(message, param, "unsupported_parameter");
-    }
-
-    static ApiException unsupportedValue(String message, String param) {
-        return ApiException.invalid(message, param, "unsupported_value");
     }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.openai.Json;
 import dev.caravan.openai.Usage;
+import dev.caravan.provider.ChunkJson;
 import dev.caravan.provider.StreamChunk;
 import dev.caravan.provider.UpstreamStreamException;
 
@@ -150,33 +151,13 @@ public final class AnthropicStreamMapper {
     }
 
     private StreamChunk chunk(ObjectNode delta, String finishReason) {
-        ObjectNode chunk = envelope();
-        ObjectNode choice = chunk.putArray("choices").addObject();
-        choice.put("index", 0);
-        choice.set("delta", delta);
-        choice.putNull("logprobs");
-        if (finishReason == null) {
-            choice.putNull("finish_reason");
-        } else {
-            choice.put("finish_reason", finishReason);
-        }
+        ObjectNode chunk = ChunkJson.envelope(id, created, model);
+        ChunkJson.choice(chunk.putArray("choices").addObject(), 0, delta, finishReason);
         return new StreamChunk(Json.bytes(chunk), null, true);
     }
 
     private StreamChunk usageChunk() {
         Usage usage = AnthropicResponseMapper.usage(inputTokens, cacheReadTokens, cacheCreationTokens, outputTokens);
-        ObjectNode chunk = envelope();
-        chunk.putArray("choices");
-        chunk.set("usage", usage.toJson());
-        return new StreamChunk(Json.bytes(chunk), usage, false);
-    }
-
-    private ObjectNode envelope() {
-        ObjectNode chunk = F.objectNode();
-        chunk.put("id", id);
-        chunk.put("object", "chat.completion.chunk");
-        chunk.put("created", created);
-        chunk.put("model", model);
-        return chunk;
+        return ChunkJson.usage(ChunkJson.envelope(id, created, model), usage);
     }
 }

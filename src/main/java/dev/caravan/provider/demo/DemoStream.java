@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.openai.Json;
 import dev.caravan.openai.Usage;
 import dev.caravan.provider.ChunkStream;
+import dev.caravan.provider.ChunkJson;
 import dev.caravan.provider.StreamChunk;
 
 /**
@@ -57,10 +58,7 @@ final class DemoStream implements ChunkStream {
             return chunk(delta -> { }, finishReason);
         }
         if (current == words.size() + 2) {
-            ObjectNode last = base();
-            last.putArray("choices");
-            last.set("usage", usage.toJson());
-            return new StreamChunk(Json.bytes(last), usage, false);
+            return ChunkJson.usage(base(), usage);
         }
         return null;
     }
@@ -69,27 +67,15 @@ final class DemoStream implements ChunkStream {
         ObjectNode chunk = base();
         ArrayNode array = chunk.putArray("choices");
         for (int i = 0; i < choices; i++) {
-            ObjectNode choice = array.addObject();
-            choice.put("index", i);
-            fillDelta.accept(choice.putObject("delta"));
-            choice.putNull("logprobs");
-            if (finish == null) {
-                choice.putNull("finish_reason");
-            } else {
-                choice.put("finish_reason", finish);
-            }
+            ObjectNode delta = JsonNodeFactory.instance.objectNode();
+            fillDelta.accept(delta);
+            ChunkJson.choice(array.addObject(), i, delta, finish);
         }
         return new StreamChunk(Json.bytes(chunk), null, true);
     }
 
     private ObjectNode base() {
-        ObjectNode chunk = JsonNodeFactory.instance.objectNode();
-        chunk.put("id", id);
-        chunk.put("object", "chat.completion.chunk");
-        chunk.put("created", created);
-        chunk.put("model", model);
-        chunk.put("system_fingerprint", "fp_caravan_demo");
-        return chunk;
+        return ChunkJson.envelope(id, created, model).put("system_fingerprint", "fp_caravan_demo");
     }
 
     private void pause() {

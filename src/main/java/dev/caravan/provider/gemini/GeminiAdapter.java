@@ -18,7 +18,6 @@ import dev.caravan.provider.ProviderFailureException;
 import dev.caravan.provider.ProviderResult;
 import dev.caravan.provider.ProviderTarget;
 import dev.caravan.provider.UpstreamResponses;
-import dev.caravan.provider.UpstreamStreamException;
 import dev.caravan.routing.CallContext;
 import dev.caravan.routing.Operation;
 import org.apache.camel.Exchange;
@@ -91,17 +90,7 @@ public class GeminiAdapter {
             UpstreamResponses.requireEventStream(message, body, status, target.provider());
             GeminiStreamMapper mapper = new GeminiStreamMapper(model(target), fallbackId, created);
             GeminiChunkStream chunks = new GeminiChunkStream(body, mapper);
-            try {
-                chunks.peek();
-            } catch (UpstreamStreamException e) {
-                chunks.abort();
-                throw new ProviderFailureException(FailureKind.SERVER_ERROR, status,
-                        "stream began with an error: " + e.error().type());
-            } catch (IOException e) {
-                chunks.abort();
-                throw e;
-            }
-            return new ProviderResult.Streaming(chunks);
+            return UpstreamResponses.streaming(chunks, chunks::peek, status);
         }
         JsonNode json = readJson(UpstreamResponses.readAll(body));
         if (json == null || !json.isObject()) {

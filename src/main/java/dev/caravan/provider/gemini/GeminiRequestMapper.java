@@ -11,6 +11,13 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.api.ApiException;
 import dev.caravan.openai.Json;
+import dev.caravan.provider.RequestTranslation;
+
+import static dev.caravan.provider.RequestTranslation.containsText;
+import static dev.caravan.provider.RequestTranslation.copyIfPresent;
+import static dev.caravan.provider.RequestTranslation.textOnly;
+import static dev.caravan.provider.RequestTranslation.unsupportedParameter;
+import static dev.caravan.provider.RequestTranslation.unsupportedValue;
 
 /**
  * Translates an OpenAI chat completion request into a Gemini {@code generateContent} request (the same body
@@ -117,26 +124,13 @@ public final class GeminiRequestMapper {
             switch (role) {
                 case "system", "developer" -> systemParts.addObject()
                         .put("text", textOnly(message.get("content"), path + ".content"));
-                case "user" -> turn(contents, "user").addAll(userParts(message.get("content"), path + ".content"));
-                case "assistant" -> turn(contents, "model").addAll(modelParts(message, path, toolNames));
-                case "tool" -> turn(contents, "user").add(functionResponse(message, path, toolNames));
+                case "user" -> RequestTranslation.turn(contents, "user", "parts").addAll(userParts(message.get("content"), path + ".content"));
+                case "assistant" -> RequestTranslation.turn(contents, "model", "parts").addAll(modelParts(message, path, toolNames));
+                case "tool" -> RequestTranslation.turn(contents, "user", "parts").add(functionResponse(message, path, toolNames));
                 default -> throw unsupportedValue("Messages of role '" + role + "' are not translated; use 'tool' "
                         + "messages for tool results.", path + ".role");
             }
         }
-    }
-
-    /** The parts array of the last content if it has {@code role}, else of a new content. */
-    private static ArrayNode turn(ArrayNode contents, String role) {
-        if (!contents.isEmpty()) {
-            JsonNode last = contents.get(contents.size() - 1);
-            if (role.equals(last.path("role").asText())) {
-                return (ArrayNode) last.get("parts");
-            }
-        }
-        ObjectNode content = contents.addObject();
-        content.put("role", role);
-        return content.putArray("parts");
     }
 
     private static ArrayNode userParts(JsonNode content, String path) {
@@ -198,8 +192,8 @@ public final class GeminiRequestMapper {
                 toolNames.put(call.path("id").asText(), name);
                 ObjectNode functionCall = parts.addObject().putObject("functionCall");
                 functionCall.put("name", name);
-                functionCall.set("args", arguments(call.path("function").path("arguments"),
-                        path + ".tool_calls[" + k + "].function.arguments"));
+                functionCall.set("args", RequestTranslation.argumentsObject(call.path("function").path("arguments"),
+                        path + ".tool_calls[" + k + "].function.arguments", "Gemini"));
             }
         }
         return parts;
@@ -225,20 +219,6 @@ public final class GeminiRequestMapper {
         functionResponse.put("name", name);
         functionResponse.set("response", response);
         return part;
-    }
-
-    private static ObjectNode arguments(JsonNode arguments, String path) {
-        if (arguments.isObject()) {
-            return ((ObjectNode) arguments).deepCopy();
-        }
-        String text = arguments.asText("");
-        if (text.isBlank()) {
-            return F.objectNode();
-        }
-        if (parse(text) instanceof ObjectNode object) {
-            return object;
-        }
-        throw unsupportedValue("Tool call arguments must be a JSON object to be sent to Gemini.", path);
     }
 
     private static void translateTools(ObjectNode request, ObjectNode out) {
@@ -309,11 +289,11 @@ public final class GeminiRequestMapper {
         if (maxTokens != null && !maxTokens.isNull()) {
             config.put("maxOutputTokens", maxTokens.asLong());
         }
-        copy(request, "temperature", config, "temperature");
-        copy(request, "top_p", config, "topP");
-        copy(request, "presence_penalty", config, "presencePenalty");
-        copy(request, "frequency_penalty", config, "frequencyPenalty");
-        copy(request, "seed", config, "seed");
+        copyIfPresent(request, "temperature", config, "temperature");
+        copyIfPresent(request, "top_p", config, "topP");
+        copyIfPresent(request, "presence_penalty", config, "presencePenalty");
+        copyIfPresent(request, "frequency_penalty", config, "frequencyPenalty");
+        copyIfPresent(request, "seed", config, "seed");
         JsonNode format = request.get("response_format");
         String type = format == null ? "text" : format.path("type").asText("text");
         if ("json_object".equals(type)) {
@@ -333,56 +313,11 @@ public final class GeminiRequestMapper {
         return config;
     }
 
-    /** The text of a content that may only hold text (system and tool messages). */
-    private static String textOnly(JsonNode content, String path) {
-        if (content == null || content.isNull()) {
-            return "";
-        }
-        if (content.isTextual()) {
-            return content.asText();
-        }
-        StringBuilder text = new StringBuilder();
-        for (int j = 0; j < content.size(); j++) {
-            JsonNode part = content.get(j);
-            if (!"text".equals(part.path("type").asText())) {
-                throw unsupportedValue("Only text parts are supported here.", path + "[" + j + "].type");
-            }
-            text.append(part.path("text").asText());
-        }
-        return text.toString();
-    }
-
     private static JsonNode parse(String text) {
         try {
             return Json.read(text.getBytes(StandardCharsets.UTF_8));
         } catch (IOException notJson) {
             return null;
         }
-    }
-
-    private static void copy(ObjectNode from, String field, ObjectNode to, String as) {
-        JsonNode value = from.get(field);
-        if (value != null && !value.isNull()) {
-            to.set(as, value);
-        }
-    }
-
-    private static boolean containsText(JsonNode array, String text) {
-        if (array != null && array.isArray()) {
-            for (JsonNode item : array) {
-                if (text.equals(item.asText())) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    static ApiException unsupportedParameter(String message, String param) {
-        return ApiException.invalid(message, param, "unsupported_parameter");
-    }
-
-    static ApiException unsupportedValue(String message, String param) {
-        return ApiException.invalid(message, param, "unsupported_value");
     }
 }

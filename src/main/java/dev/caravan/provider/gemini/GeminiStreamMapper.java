@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.openai.Json;
 import dev.caravan.openai.Usage;
+import dev.caravan.provider.ChunkJson;
 import dev.caravan.provider.StreamChunk;
 import dev.caravan.provider.UpstreamStreamException;
 
@@ -84,7 +85,7 @@ public final class GeminiStreamMapper {
         if (choices.isEmpty()) {
             return List.of();
         }
-        ObjectNode chunk = envelope();
+        ObjectNode chunk = ChunkJson.envelope(id, created, model);
         chunk.set("choices", choices);
         return List.of(new StreamChunk(Json.bytes(chunk), null, true));
     }
@@ -122,16 +123,7 @@ public final class GeminiStreamMapper {
         if (delta.isEmpty() && finish == null) {
             return null;
         }
-        ObjectNode choice = F.objectNode();
-        choice.put("index", index);
-        choice.set("delta", delta);
-        choice.putNull("logprobs");
-        if (finish == null) {
-            choice.putNull("finish_reason");
-        } else {
-            choice.put("finish_reason", finish);
-        }
-        return choice;
+        return ChunkJson.choice(F.objectNode(), index, delta, finish);
     }
 
     /** The usage-only chunk ({@code choices: []}) for the end of the stream; null if Gemini reported no usage. */
@@ -139,18 +131,6 @@ public final class GeminiStreamMapper {
         if (usage == null) {
             return null;
         }
-        ObjectNode chunk = envelope();
-        chunk.putArray("choices");
-        chunk.set("usage", usage.toJson());
-        return new StreamChunk(Json.bytes(chunk), usage, false);
-    }
-
-    private ObjectNode envelope() {
-        ObjectNode chunk = F.objectNode();
-        chunk.put("id", id);
-        chunk.put("object", "chat.completion.chunk");
-        chunk.put("created", created);
-        chunk.put("model", model);
-        return chunk;
+        return ChunkJson.usage(ChunkJson.envelope(id, created, model), usage);
     }
 }

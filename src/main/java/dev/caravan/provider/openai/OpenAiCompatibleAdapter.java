@@ -12,7 +12,6 @@ import dev.caravan.provider.FailureKind;
 import dev.caravan.provider.ProviderFailureException;
 import dev.caravan.provider.ProviderResult;
 import dev.caravan.provider.ProviderTarget;
-import dev.caravan.provider.UpstreamStreamException;
 import dev.caravan.provider.UpstreamResponses;
 import dev.caravan.routing.CallContext;
 import org.apache.camel.Exchange;
@@ -63,17 +62,7 @@ public class OpenAiCompatibleAdapter {
         }
         if (call.stream() && UpstreamResponses.isEventStream(message)) {
             OpenAiChunkStream chunks = new OpenAiChunkStream(body);
-            try {
-                chunks.peek();
-            } catch (UpstreamStreamException e) {
-                chunks.abort();
-                throw new ProviderFailureException(FailureKind.SERVER_ERROR, 200,
-                        "stream began with an error: " + e.error().type());
-            } catch (IOException e) {
-                chunks.abort();
-                throw e;
-            }
-            return new ProviderResult.Streaming(chunks);
+            return UpstreamResponses.streaming(chunks, chunks::peek, status);
         }
         byte[] bytes = UpstreamResponses.readAll(body);
         JsonNode json;
