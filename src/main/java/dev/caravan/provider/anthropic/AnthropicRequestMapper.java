@@ -12,6 +12,7 @@ import dev.caravan.provider.RequestTranslation;
 import static dev.caravan.provider.RequestTranslation.containsText;
 import static dev.caravan.provider.RequestTranslation.copyIfPresent;
 import static dev.caravan.provider.RequestTranslation.textOnly;
+import static dev.caravan.provider.RequestTranslation.turn;
 import static dev.caravan.provider.RequestTranslation.unsupportedParameter;
 import static dev.caravan.provider.RequestTranslation.unsupportedValue;
 
@@ -160,9 +161,9 @@ public final class AnthropicRequestMapper {
             switch (role) {
                 case "system", "developer" -> system.addObject().put("type", "text")
                         .put("text", textOnly(message.get("content"), path + ".content"));
-                case "user" -> RequestTranslation.turn(out, "user", "content").addAll(userBlocks(message.get("content"), path + ".content"));
-                case "assistant" -> RequestTranslation.turn(out, "assistant", "content").addAll(assistantBlocks(message, path));
-                case "tool" -> RequestTranslation.turn(out, "user", "content").add(toolResult(message, path));
+                case "user" -> turn(out, "user", "content").addAll(userBlocks(message.get("content"), path + ".content"));
+                case "assistant" -> turn(out, "assistant", "content").addAll(assistantBlocks(message, path));
+                case "tool" -> turn(out, "user", "content").add(toolResult(message, path));
                 default -> throw unsupportedValue("Messages of role '" + role + "' are not translated; use 'tool' "
                         + "messages for tool results.", path + ".role");
             }

@@ -16,6 +16,7 @@ import dev.caravan.provider.RequestTranslation;
 import static dev.caravan.provider.RequestTranslation.containsText;
 import static dev.caravan.provider.RequestTranslation.copyIfPresent;
 import static dev.caravan.provider.RequestTranslation.textOnly;
+import static dev.caravan.provider.RequestTranslation.turn;
 import static dev.caravan.provider.RequestTranslation.unsupportedParameter;
 import static dev.caravan.provider.RequestTranslation.unsupportedValue;
 
@@ -124,9 +125,9 @@ public final class GeminiRequestMapper {
             switch (role) {
                 case "system", "developer" -> systemParts.addObject()
                         .put("text", textOnly(message.get("content"), path + ".content"));
-                case "user" -> RequestTranslation.turn(contents, "user", "parts").addAll(userParts(message.get("content"), path + ".content"));
-                case "assistant" -> RequestTranslation.turn(contents, "model", "parts").addAll(modelParts(message, path, toolNames));
-                case "tool" -> RequestTranslation.turn(contents, "user", "parts").add(functionResponse(message, path, toolNames));
+                case "user" -> turn(contents, "user", "parts").addAll(userParts(message.get("content"), path + ".content"));
+                case "assistant" -> turn(contents, "model", "parts").addAll(modelParts(message, path, toolNames));
+                case "tool" -> turn(contents, "user", "parts").add(functionResponse(message, path, toolNames));
                 default -> throw unsupportedValue("Messages of role '" + role + "' are not translated; use 'tool' "
                         + "messages for tool results.", path + ".role");
             }
