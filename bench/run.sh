@@ -34,6 +34,8 @@ STUB_CHUNK_DELAY_MS=${STUB_CHUNK_DELAY_MS:-20}
 DATABASE_URL=${DATABASE_URL:-jdbc:postgresql://127.0.0.1:5432/test}
 DATABASE_USER=${DATABASE_USER:-postgres}
 BENCH_SCHEMA=${BENCH_SCHEMA:-caravan_bench}
+VERTX_FLOOR=${VERTX_FLOOR:-0}                  # 1: also measure bench/floor, the bare proxy on platform-http's Vert.x engine
+VERTX_PORT=${VERTX_PORT:-8090}
 
 # targets, printed next to the results
 TARGET_ADDED_P50_C1_MS=0.5
@@ -50,6 +52,8 @@ die() { log "ERROR: $*"; exit 2; }
 # --- processes and cleanup --------------------------------------------------------------------------------------
 STUB_PID=""
 GATEWAY_PID=""
+VERTX_PID=""
+MEASURED_PID=""   # the process whose CPU run_wrk reports as the gateway's: Caravan's JVM, or the Vert.x floor's
 
 stop_process() { # pid name: TERM, wait up to 20 s (graceful shutdown), then KILL
     local pid=$1 name=$2
@@ -65,6 +69,7 @@ stop_process() { # pid name: TERM, wait up to 20 s (graceful shutdown), then KIL
 }
 
 cleanup() {
+    stop_process "$VERTX_PID" "Vert.x floor"
     stop_process "$GATEWAY_PID" gateway
     stop_process "$STUB_PID" stub
 }
@@ -99,6 +104,12 @@ fi
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 port_free "$GATEWAY_PORT" || die "port $GATEWAY_PORT is in use (set GATEWAY_PORT)"
 port_free "$STUB_PORT" || die "port $STUB_PORT is in use (set STUB_PORT)"
+if (( VERTX_FLOOR )); then
+    port_free "$VERTX_PORT" || die "port $VERTX_PORT is in use (set VERTX_PORT)"
+    log "building the Vert.x floor (bench/floor)"
+    "$REPO_DIR/mvnw" -q -B -ntp -f "$BENCH_DIR/floor/pom.xml" package dependency:copy-dependencies \
+        -DoutputDirectory=target/lib >&2 || die "could not build bench/floor"
+fi
 
 mkdir -p "$OUT"
 rm -f "$OUT"/wrk-*.txt "$OUT"/stream-*.txt "$OUT"/raw.txt
@@ -146,6 +157,7 @@ ADMIN_KEY=cvn_live_$(head -c 1000 /dev/urandom | LC_ALL=C tr -dc 'A-Za-z0-9' | c
 [[ ${#ADMIN_KEY} -eq 49 ]] || die "could not generate an admin key"
 
 GATEWAY_URL=http://127.0.0.1:$GATEWAY_PORT
+BARE_URL=$GATEWAY_URL/bare   # bench/routes/bare.yaml: the stack's floor, a bare Camel proxy in the same JVM
 log "starting the gateway on port $GATEWAY_PORT"
 # Route reloading is off: the bench must not react to someone editing routes/ during the run. WARN logging keeps
 # the console quiet; the application logger stays at INFO for the "Started CaravanApplication" line.
@@ -202,12 +214,13 @@ smoke() { # url model: one non-streaming call must be a 200 chat.completion
 }
 smoke "$STUB_URL" "$STUB_MODEL"
 smoke "$GATEWAY_URL" "$CARAVAN_MODEL"
-for target in "$STUB_URL $STUB_MODEL" "$GATEWAY_URL $CARAVAN_MODEL"; do
+smoke "$BARE_URL" "$STUB_MODEL"
+for target in "$STUB_URL $STUB_MODEL" "$GATEWAY_URL $CARAVAN_MODEL" "$BARE_URL $STUB_MODEL"; do
     read -r url model <<<"$target"
     line=$("$JAVA" -cp "$CLASSES" StreamTtfb "$url/v1/chat/completions" "$API_KEY" "$model" 1 1 0 2>>"$OUT/stream-smoke.txt")
     [[ $line == *" ok=1 failed=0 "* ]] || die "streaming smoke test of $url failed: $line $(cat "$OUT/stream-smoke.txt")"
 done
-log "smoke tests passed (direct and through Caravan, plain and streaming)"
+log "smoke tests passed (direct, through Caravan and through the bare proxy, plain and streaming)"
 
 # --- measurement helpers ----------------------------------------------------------------------------------------
 cpu_ticks() { # pid: utime + stime in clock ticks (fields 14 and 15; parsed after the ")" that ends the name)
@@ -257,7 +270,7 @@ TOTAL_ERRORS=0
 
 wrk_field() { sed -nE "s/.*[ ]$2=([0-9.]+).*/\1/p" <<<"$1"; }
 
-run_wrk() { # phase path(direct|caravan) url model connections threads
+run_wrk() { # phase path(direct|caravan|bare) url model connections threads
     local phase=$1 path=$2 url=$3 model=$4 conns=$5 threads=$6
     local key=$phase.$path file=$OUT/wrk-$phase-$path.txt
     # wrk's own summary stays in the file; the BENCH line comes from post.lua's done()
@@ -271,16 +284,17 @@ run_wrk() { # phase path(direct|caravan) url model connections threads
     local warm_errors=$(( $(wrk_field "$warm" non2xx) + $(wrk_field "$warm" connect_err) + $(wrk_field "$warm" read_err) \
         + $(wrk_field "$warm" write_err) + $(wrk_field "$warm" timeout_err) ))
     (( warm_errors == 0 )) || log "WARNING: $warm_errors failed requests during the warm-up of $phase $path"
-    settle "$GATEWAY_PID" "$STUB_PID"
+    local gw=${MEASURED_PID:-$GATEWAY_PID}
+    settle "$gw" "$STUB_PID"
 
     log "$phase $path: measuring ${DURATION}s"
     local gw0 stub0 gw1 stub1 pg0 pg1 jit0 jit1 line
-    jit0=$(jit_ms "$GATEWAY_PID")
-    gw0=$(cpu_ticks "$GATEWAY_PID"); stub0=$(cpu_ticks "$STUB_PID"); pg0=$(postgres_ticks)
+    jit0=$(jit_ms "$gw")
+    gw0=$(cpu_ticks "$gw"); stub0=$(cpu_ticks "$STUB_PID"); pg0=$(postgres_ticks)
     wrk_for "${DURATION}s" >"$file" 2>&1 || die "wrk failed: $(tail -n5 "$file")"
-    settle "$GATEWAY_PID" "$STUB_PID"
-    gw1=$(cpu_ticks "$GATEWAY_PID"); stub1=$(cpu_ticks "$STUB_PID"); pg1=$(postgres_ticks)
-    jit1=$(jit_ms "$GATEWAY_PID")
+    settle "$gw" "$STUB_PID"
+    gw1=$(cpu_ticks "$gw"); stub1=$(cpu_ticks "$STUB_PID"); pg1=$(postgres_ticks)
+    jit1=$(jit_ms "$gw")
     line=$(grep '^BENCH' "$file") || die "no BENCH line in $file"
     echo "$phase $path $line gateway_ticks=$((gw1 - gw0)) stub_ticks=$((stub1 - stub0)) postgres_ticks=$((pg1 - pg0)) gateway_jit_ms=$((jit1 - jit0))" >>"$OUT/raw.txt"
 
@@ -333,10 +347,33 @@ settle "$GATEWAY_PID" "$STUB_PID"
 
 run_wrk c1 direct "$STUB_URL" "$STUB_MODEL" 1 1
 run_wrk c1 caravan "$GATEWAY_URL" "$CARAVAN_MODEL" 1 1
+run_wrk c1 bare "$BARE_URL" "$STUB_MODEL" 1 1
 run_wrk "c$HIGH_CONCURRENCY" direct "$STUB_URL" "$STUB_MODEL" "$HIGH_CONCURRENCY" "$WRK_THREADS"
 run_wrk "c$HIGH_CONCURRENCY" caravan "$GATEWAY_URL" "$CARAVAN_MODEL" "$HIGH_CONCURRENCY" "$WRK_THREADS"
+run_wrk "c$HIGH_CONCURRENCY" bare "$BARE_URL" "$STUB_MODEL" "$HIGH_CONCURRENCY" "$WRK_THREADS"
 run_streams direct "$STUB_URL" "$STUB_MODEL" "$STUB_PID"
 run_streams caravan "$GATEWAY_URL" "$CARAVAN_MODEL" "$GATEWAY_PID,$STUB_PID"
+run_streams bare "$BARE_URL" "$STUB_MODEL" "$GATEWAY_PID,$STUB_PID"
+if (( VERTX_FLOOR )); then
+    # the gateway stays up but idle; the floor gets the same JIT warm-up the gateway got
+    log "starting the Vert.x floor on port $VERTX_PORT"
+    "$JAVA" -Xms"$GATEWAY_HEAP" -Xmx"$GATEWAY_HEAP" -cp "$BENCH_DIR/floor/target/classes:$BENCH_DIR/floor/target/lib/*" \
+        bench.VertxBareProxy "$VERTX_PORT" "$STUB_URL/v1" >"$OUT/vertx-floor.log" 2>&1 &
+    VERTX_PID=$!
+    VERTX_URL=http://127.0.0.1:$VERTX_PORT/bare
+    for _ in $(seq 60); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$VERTX_PORT") 2>/dev/null && break
+        kill -0 "$VERTX_PID" 2>/dev/null || die "the Vert.x floor exited: $(tail -n5 "$OUT/vertx-floor.log")"
+        sleep 0.5
+    done
+    smoke "$VERTX_URL" "$STUB_MODEL"
+    BENCH_KEY=$API_KEY BENCH_MODEL=$STUB_MODEL wrk -t"$WRK_THREADS" -c"$HIGH_CONCURRENCY" -d"${JIT_WARMUP}s" --timeout 10s \
+        -s "$BENCH_DIR/wrk/post.lua" "$VERTX_URL/v1/chat/completions" >"$OUT/wrk-vertx-jit-warmup.txt" 2>&1 || true
+    MEASURED_PID=$VERTX_PID
+    run_wrk c1 vertx "$VERTX_URL" "$STUB_MODEL" 1 1
+    run_wrk "c$HIGH_CONCURRENCY" vertx "$VERTX_URL" "$STUB_MODEL" "$HIGH_CONCURRENCY" "$WRK_THREADS"
+    MEASURED_PID=""
+fi
 LOAD_AT_END=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # --- report -------------------------------------------------------------------------------------------------------
@@ -397,6 +434,30 @@ ADDED_TTFB=$(calc %.3f "${R[streams.caravan.ttfb_p50_ms]} - ${R[streams.direct.t
     echo "| failed streams | ${R[streams.direct.failed]} | ${R[streams.caravan.failed]} | |"
     echo "| gateway CPU µs/stream | | $(per_request_us "$STREAM_GW_TICKS" "$STREAM_REQUESTS") | |"
     echo "| stub CPU µs/stream | $(per_request_us "${R[streams.direct.cpu_ticks]}" "$(( R[streams.direct.ok] + R[streams.direct.failed] ))") | $(per_request_us "$STREAM_STUB_TICKS" "$STREAM_REQUESTS") | |"
+    echo
+    echo "## The stack's floor: a bare Camel proxy in the same JVM"
+    echo
+    echo "\`bench/routes/bare.yaml\`: platform-http → camel-http on the gateway's own server, engine and JVM, with none of"
+    echo "Caravan's work (no key check, parsing, credit or ledger). Added = bare − direct, as above."
+    echo
+    echo "| | direct | bare proxy | Caravan | bare added | Caravan added |"
+    echo "|---|--:|--:|--:|--:|--:|"
+    echo "| c1 p50 ms | ${R[c1.direct.p50]} | ${R[c1.bare.p50]} | ${R[c1.caravan.p50]} | $(calc %.3f "${R[c1.bare.p50]} - ${R[c1.direct.p50]}") | $ADDED_C1 |"
+    echo "| $HC req/s | ${R[$HC.direct.rps]} | ${R[$HC.bare.rps]} | ${R[$HC.caravan.rps]} | | |"
+    echo "| $HC gateway CPU µs/req | | ${R[$HC.bare.gw_us]} | ${R[$HC.caravan.gw_us]} | | |"
+    echo "| TTFB p50 ms, $STREAMS streams | ${R[streams.direct.ttfb_p50_ms]} | ${R[streams.bare.ttfb_p50_ms]} | ${R[streams.caravan.ttfb_p50_ms]} | $(calc %.3f "${R[streams.bare.ttfb_p50_ms]} - ${R[streams.direct.ttfb_p50_ms]}") | $ADDED_TTFB |"
+    echo "| gateway CPU µs/stream | | $(per_request_us "${R[streams.bare.cpu_ticks]%%,*}" "$(( R[streams.bare.ok] + R[streams.bare.failed] ))") | $(per_request_us "$STREAM_GW_TICKS" "$STREAM_REQUESTS") | | |"
+    if (( VERTX_FLOOR )); then
+        echo
+        echo "The same bare proxy on platform-http's Vert.x engine (\`bench/floor\`, Camel Main, no Spring Boot; non-streaming only):"
+        echo
+        echo "| | direct | Vert.x bare proxy | added |"
+        echo "|---|--:|--:|--:|"
+        echo "| c1 p50 ms | ${R[c1.direct.p50]} | ${R[c1.vertx.p50]} | $(calc %.3f "${R[c1.vertx.p50]} - ${R[c1.direct.p50]}") |"
+        echo "| $HC req/s | ${R[$HC.direct.rps]} | ${R[$HC.vertx.rps]} | |"
+        echo "| $HC proxy CPU µs/req | | ${R[$HC.vertx.gw_us]} | |"
+        echo "| $HC stub CPU µs/req | ${R[$HC.direct.stub_us]} | ${R[$HC.vertx.stub_us]} | |"
+    fi
     echo
     echo "## Targets"
     echo

@@ -54,6 +54,9 @@ public class RouteCatalog {
                         || event instanceof CamelEvent.RouteReloadedEvent;
             }
         };
+        // route events only: a notifier that takes exchange events makes Camel raise several per exchange
+        invalidator.setIgnoreExchangeEvents(true);
+        invalidator.setIgnoreStepEvents(true);
         camelContext.getManagementStrategy().addEventNotifier(invalidator);
         ServiceHelper.startService(invalidator);
     }
