@@ -36,6 +36,12 @@ import static dev.caravan.provider.RequestTranslation.unsupportedValue;
  *     {@code tool} messages to {@code functionResponse} parts in a user turn, named after the tool call
  *     they answer. A result that is a JSON object is the {@code response}; any other result is wrapped as
  *     {@code {"content": <text>}}.</li>
+ * <li>a tool call's {@code extra_content.google.thought_signature} (as the response mappers give it) to
+ *     {@code thoughtSignature} on its {@code functionCall} part. Gemini 3 refuses a history whose first
+ *     function call of a model turn has no signature, so when that call has none (the turn came from another
+ *     provider, or from a client that drops unknown fields) it gets Google's documented placeholder
+ *     {@code skip_thought_signature_validator}. Later calls of the turn need none (Gemini signs only the
+ *     first of parallel calls). A signature that is not a string counts as absent.</li>
  * <li>{@code generationConfig}: {@code temperature}, {@code top_p} to {@code topP},
  *     {@code max_completion_tokens} / {@code max_tokens} to {@code maxOutputTokens}, {@code stop} to
  *     {@code stopSequences}, {@code n} to {@code candidateCount}, {@code presence_penalty},
@@ -63,6 +69,12 @@ public final class GeminiRequestMapper {
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
+    /**
+     * The signature Google documents for function calls Gemini did not produce
+     * (https://ai.google.dev/gemini-api/docs/thought-signatures): it passes the validation.
+     */
+    static final String SKIP_THOUGHT_SIGNATURE = "skip_thought_signature_validator";
+
     private GeminiRequestMapper() {
     }
 
@@ -77,6 +89,7 @@ public final class GeminiRequestMapper {
         ArrayNode systemParts = F.arrayNode();
         ArrayNode contents = out.putArray("contents");
         translateMessages(request.path("messages"), systemParts, contents);
+        signFirstFunctionCalls(contents);
         if (!systemParts.isEmpty()) {
             out.putObject("systemInstruction").set("parts", systemParts);
         }
@@ -191,13 +204,38 @@ public final class GeminiRequestMapper {
                 JsonNode call = toolCalls.get(k);
                 String name = call.path("function").path("name").asText();
                 toolNames.put(call.path("id").asText(), name);
-                ObjectNode functionCall = parts.addObject().putObject("functionCall");
+                ObjectNode part = parts.addObject();
+                ObjectNode functionCall = part.putObject("functionCall");
                 functionCall.put("name", name);
                 functionCall.set("args", RequestTranslation.argumentsObject(call.path("function").path("arguments"),
                         path + ".tool_calls[" + k + "].function.arguments", "Gemini"));
+                JsonNode signature = call.path("extra_content").path("google").get("thought_signature");
+                if (signature != null && signature.isTextual()) {
+                    part.put("thoughtSignature", signature.asText());
+                }
             }
         }
         return parts;
+    }
+
+    /**
+     * Gives the first {@code functionCall} part of each model turn the placeholder signature when it has none.
+     * Done once the turns are merged, since Gemini checks the first call of a turn, not of a message.
+     */
+    private static void signFirstFunctionCalls(ArrayNode contents) {
+        for (JsonNode content : contents) {
+            if (!"model".equals(content.path("role").asText())) {
+                continue;
+            }
+            for (JsonNode part : content.path("parts")) {
+                if (part.has("functionCall")) {
+                    if (!part.has("thoughtSignature")) {
+                        ((ObjectNode) part).put("thoughtSignature", SKIP_THOUGHT_SIGNATURE);
+                    }
+                    break;
+                }
+            }
+        }
     }
 
     private static ObjectNode functionResponse(JsonNode message, String path, Map<String, String> toolNames) {

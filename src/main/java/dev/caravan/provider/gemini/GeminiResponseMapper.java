@@ -16,8 +16,12 @@ import dev.caravan.openai.Usage;
  * <p>Each candidate is a choice. Its text parts are joined into {@code content} (parts marked
  * {@code thought} are left out); {@code functionCall} parts become {@code tool_calls}. Gemini gives a call
  * an id only sometimes, and OpenAI clients need one to answer it, so a missing id is made from the
- * response id: {@code call_<responseId>_<n>}. A prompt Gemini blocked ({@code promptFeedback.blockReason},
- * no candidates) is one choice with no content and {@code finish_reason: content_filter}.
+ * response id: {@code call_<responseId>_<n>}. A {@code thoughtSignature} on a {@code functionCall} part goes
+ * on its tool call as {@code extra_content.google.thought_signature}, as Google's own OpenAI-compatible
+ * endpoint gives it: Gemini 3 wants it back with the call in the next turn's history, and OpenAI clients keep
+ * the field. Signatures on text parts are left out (Gemini does not require them back). A prompt Gemini
+ * blocked ({@code promptFeedback.blockReason}, no candidates) is one choice with no content and
+ * {@code finish_reason: content_filter}.
  */
 public final class GeminiResponseMapper {
 
@@ -53,7 +57,7 @@ public final class GeminiResponseMapper {
                     text.append(part.get("text").asText());
                     hasText = true;
                 } else if (part.has("functionCall")) {
-                    toolCalls.add(toolCall(part.get("functionCall"), id, toolCallCount++));
+                    toolCalls.add(toolCall(part, id, toolCallCount++));
                 }
             }
             ObjectNode choice = choices.addObject();
@@ -87,8 +91,12 @@ public final class GeminiResponseMapper {
         return completion;
     }
 
-    /** One OpenAI tool call for a Gemini {@code functionCall}; {@code n} numbers the calls of the response. */
-    static ObjectNode toolCall(JsonNode functionCall, String responseId, int n) {
+    /**
+     * One OpenAI tool call for a Gemini {@code functionCall} part, with the part's thought signature if it has
+     * one; {@code n} numbers the calls of the response.
+     */
+    static ObjectNode toolCall(JsonNode part, String responseId, int n) {
+        JsonNode functionCall = part.get("functionCall");
         ObjectNode call = F.objectNode();
         String id = functionCall.hasNonNull("id") ? functionCall.get("id").asText() : "call_" + responseId + "_" + n;
         call.put("id", id);
@@ -97,6 +105,10 @@ public final class GeminiResponseMapper {
         function.put("name", functionCall.path("name").asText());
         JsonNode args = functionCall.path("args").isObject() ? functionCall.get("args") : F.objectNode();
         function.put("arguments", new String(Json.bytes(args), StandardCharsets.UTF_8));
+        JsonNode signature = part.get("thoughtSignature");
+        if (signature != null && signature.isTextual()) {
+            call.putObject("extra_content").putObject("google").put("thought_signature", signature.asText());
+        }
         return call;
     }
 

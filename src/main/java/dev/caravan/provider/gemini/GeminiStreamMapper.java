@@ -21,9 +21,11 @@ import dev.caravan.provider.UpstreamStreamException;
  * {@code chat.completion.chunk}s. Each Gemini event is a partial {@code GenerateContentResponse}; it becomes
  * one chunk with a choice per candidate that has something to say: the role on a candidate's first chunk,
  * its new text, its function calls (Gemini sends each call whole, so a call's arguments arrive in one
- * chunk), and its finish reason on the last. Gemini's stream has no end marker: the usage it reports on
- * its last events is kept and given as the usage-only chunk by {@link #usageChunk()} once the stream ends.
- * An {@code error} object in the stream is thrown as {@link UpstreamStreamException}.
+ * chunk, and so does its thought signature, as {@code extra_content.google.thought_signature} on the delta
+ * that introduces the call, like {@link GeminiResponseMapper} gives it), and its finish reason on the last.
+ * Gemini's stream has no end marker: the usage it reports on its last events is kept and given as the
+ * usage-only chunk by {@link #usageChunk()} once the stream ends. An {@code error} object in the stream is
+ * thrown as {@link UpstreamStreamException}.
  */
 public final class GeminiStreamMapper {
 
@@ -103,7 +105,7 @@ public final class GeminiStreamMapper {
                 text.append(part.get("text").asText());
             } else if (part.has("functionCall")) {
                 int callIndex = toolCallsOfCandidate.merge(index, 1, Integer::sum) - 1;
-                ObjectNode call = GeminiResponseMapper.toolCall(part.get("functionCall"), id, toolCallCount++);
+                ObjectNode call = GeminiResponseMapper.toolCall(part, id, toolCallCount++);
                 ObjectNode indexed = F.objectNode().put("index", callIndex);
                 indexed.setAll(call);
                 toolCalls.add(indexed);

@@ -35,6 +35,37 @@ class GeminiRequestMapperTest {
     }
 
     @Test
+    void thoughtSignaturesGoBackOnTheirFunctionCallsWithParallelCallsSignedOnlyOnTheFirst() {
+        assertThat(translate("gemini/request-thought-signatures.openai.json"))
+                .isEqualTo(JsonFixtures.json("gemini/request-thought-signatures.gemini.json"));
+    }
+
+    @Test
+    void aTurnWhoseFirstCallHasNoSignatureGetsThePlaceholderOnThatCallOnly() {
+        JsonNode parts = translate("gemini/request-tools.openai.json").at("/contents/1/parts");
+        assertThat(parts.at("/0/functionCall/name").asText()).isEqualTo("get_weather");
+        assertThat(parts.at("/0/thoughtSignature").asText()).isEqualTo("skip_thought_signature_validator");
+        assertThat(parts.at("/1/functionCall/name").asText()).isEqualTo("get_time");
+        assertThat(parts.get(1).has("thoughtSignature")).isFalse();
+    }
+
+    @Test
+    void aLaterCallsSignatureIsKeptButDoesNotSpareTheFirstCallThePlaceholder() {
+        ObjectNode request = withAssistantToolCalls("[" + call("a", "f", null) + "," + call("b", "g", "\"sig-b\"") + "]");
+        JsonNode parts = GeminiRequestMapper.toGenerateContentRequest(request).at("/contents/1/parts");
+        assertThat(parts.at("/0/thoughtSignature").asText()).isEqualTo("skip_thought_signature_validator");
+        assertThat(parts.at("/1/thoughtSignature").asText()).isEqualTo("sig-b");
+    }
+
+    @Test
+    void aSignatureThatIsNotAStringCountsAsAbsent() {
+        ObjectNode request = withAssistantToolCalls("[" + call("a", "f", "{\"v\":1}") + "," + call("b", "g", "7") + "]");
+        JsonNode parts = GeminiRequestMapper.toGenerateContentRequest(request).at("/contents/1/parts");
+        assertThat(parts.at("/0/thoughtSignature").asText()).isEqualTo("skip_thought_signature_validator");
+        assertThat(parts.get(1).has("thoughtSignature")).isFalse();
+    }
+
+    @Test
     void theClientsRequestIsLeftUnchanged() {
         ObjectNode request = JsonFixtures.json("gemini/request-tools.openai.json");
         ObjectNode before = request.deepCopy();
@@ -85,6 +116,18 @@ class GeminiRequestMapperTest {
     void aJsonSchemaFormatWithoutASchemaIsRefused() {
         assertRefused("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
                 + "\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"x\"}}}", "response_format.json_schema.schema");
+    }
+
+    /** A user question, an assistant turn with {@code toolCalls}, and no tool results yet. */
+    private static ObjectNode withAssistantToolCalls(String toolCalls) {
+        return (ObjectNode) JsonFixtures.parse("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},"
+                + "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":" + toolCalls + "}]}");
+    }
+
+    /** An OpenAI tool call; {@code signature} is the JSON of its thought signature, or null for none. */
+    private static String call(String id, String name, String signature) {
+        return "{\"id\":\"" + id + "\",\"type\":\"function\",\"function\":{\"name\":\"" + name + "\",\"arguments\":\"{}\"}"
+                + (signature == null ? "" : ",\"extra_content\":{\"google\":{\"thought_signature\":" + signature + "}}") + "}";
     }
 
     private static void assertRefused(String json, String param) {

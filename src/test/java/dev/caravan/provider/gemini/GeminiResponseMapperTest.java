@@ -31,6 +31,27 @@ class GeminiResponseMapperTest {
     }
 
     @Test
+    void aSignedFunctionCallCarriesItsThoughtSignatureAsExtraContent() {
+        JsonNode completion = translate("gemini/response-thought-signature.gemini.json");
+        assertThat(completion).isEqualTo(JsonFixtures.json("gemini/response-thought-signature.openai.json"));
+        assertThat(completion.at("/choices/0/message/tool_calls/0/extra_content/google/thought_signature").asText())
+                .isEqualTo("CiQBcsjafPx3Zsig-A0Q==");
+        assertThat(completion.at("/choices/0/message/tool_calls/1").has("extra_content")).isFalse();
+    }
+
+    @Test
+    void callsWithoutSignatureAndSignedTextPartsGetNoExtraContent() {
+        JsonNode unsigned = translate("gemini/response-function-calls.gemini.json");
+        for (JsonNode call : unsigned.at("/choices/0/message/tool_calls")) {
+            assertThat(call.has("extra_content")).isFalse();
+        }
+        JsonNode signedText = JsonFixtures.parse("{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Hi.\","
+                + "\"thoughtSignature\":\"sig-t\"}]},\"finishReason\":\"STOP\"}],\"responseId\":\"r\"}");
+        assertThat(GeminiResponseMapper.toChatCompletion(signedText, "m", "x", CREATED).at("/choices/0/message"))
+                .isEqualTo(JsonFixtures.parse("{\"role\":\"assistant\",\"content\":\"Hi.\"}"));
+    }
+
+    @Test
     void eachCandidateIsAChoice() {
         JsonNode completion = translate("gemini/response-two-candidates.gemini.json");
         assertThat(completion.at("/choices/0/message/content").asText()).isEqualTo("Purr.");

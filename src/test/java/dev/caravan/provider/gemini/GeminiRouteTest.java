@@ -17,6 +17,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -70,6 +71,40 @@ class GeminiRouteTest extends GatewayTestSupport {
         assertThat(choice.get("finish_reason").asText()).isEqualTo("tool_calls");
         assertThat(choice.at("/message/tool_calls")).isEqualTo(
                 JsonFixtures.json("gemini/response-function-calls.openai.json").at("/choices/0/message/tool_calls"));
+    }
+
+    @Test
+    void thoughtSignaturesMakeTheRoundTripThroughToolCallExtraContent() {
+        geminiAnswers(GENERATE, 200, JsonFixtures.text("gemini/response-thought-signature.gemini.json"));
+
+        HttpResponse<String> response = callGateway("/v1/chat/completions",
+                JsonFixtures.text("gemini/request-thought-signatures.openai.json").replace("\"smart\"", "\"stub-gemini/gemini-test\""));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        STUB.verify(postRequestedFor(urlEqualTo(GENERATE))
+                .withRequestBody(equalToJson(JsonFixtures.text("gemini/request-thought-signatures.gemini.json")))
+                .withRequestBody(matchingJsonPath("$.contents[1].parts[0].thoughtSignature", equalTo("CiQBcsjafPx3Zsig-A0Q=="))));
+        JsonNode message = json(response.body()).at("/choices/0/message");
+        assertThat(message.at("/tool_calls/0/extra_content")).isEqualTo(
+                JsonFixtures.parse("{\"google\":{\"thought_signature\":\"CiQBcsjafPx3Zsig-A0Q==\"}}"));
+        assertThat(message.get("tool_calls")).isEqualTo(
+                JsonFixtures.json("gemini/response-thought-signature.openai.json").at("/choices/0/message/tool_calls"));
+    }
+
+    @Test
+    void aStreamedSignedCallReachesTheClientWithItsExtraContent() {
+        STUB.stubFor(WireMock.post(urlEqualTo(STREAM)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "text/event-stream")
+                .withBody(JsonFixtures.text("gemini/stream-thought-signature.sse"))));
+
+        HttpResponse<String> response = callGateway("/v1/chat/completions", "{\"model\":\"stub-gemini/gemini-test\",\"stream\":true,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"Weather in Paris?\"}]}");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        List<String> events = JsonFixtures.dataEvents(response.body());
+        assertThat(json(events.get(0)).at("/choices/0/delta/tool_calls/0/extra_content/google/thought_signature").asText())
+                .isEqualTo("CiQBcsjafPx3Zsig-S1g==");
+        assertThat(events).endsWith("[DONE]");
     }
 
     @Test

@@ -62,6 +62,15 @@ class GeminiStreamMapperTest {
     }
 
     @Test
+    void theDeltaThatIntroducesASignedCallCarriesItsThoughtSignature() throws IOException {
+        List<JsonNode> chunks = json(readAll(stream(JsonFixtures.text("gemini/stream-thought-signature.sse"))));
+        assertThat(chunks).containsExactlyElementsOf(JsonFixtures.jsonLines("gemini/stream-thought-signature.chunks.jsonl"));
+        assertThat(chunks.get(0).at("/choices/0/delta/tool_calls/0/extra_content/google/thought_signature").asText())
+                .isEqualTo("CiQBcsjafPx3Zsig-S1g==");
+        assertThat(chunks.get(1).at("/choices/0/delta/tool_calls/0").has("extra_content")).isFalse();
+    }
+
+    @Test
     void anErrorInTheStreamIsThrownAfterTheChunksBeforeIt() throws IOException {
         GeminiChunkStream stream = stream(JsonFixtures.text("gemini/stream-error.sse"));
         assertThat(JsonFixtures.normalized(stream.peek().json()).at("/choices/0/delta/content").asText()).isEqualTo("Once");
