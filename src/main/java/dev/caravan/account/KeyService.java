@@ -15,11 +15,11 @@ public class KeyService {
     }
 
     private final KeyStore keys;
-    private final Authenticator authenticator;
+    private final KeyCacheSync keyCaches;
 
-    public KeyService(KeyStore keys, Authenticator authenticator) {
+    public KeyService(KeyStore keys, KeyCacheSync keyCaches) {
         this.keys = keys;
-        this.authenticator = authenticator;
+        this.keyCaches = keyCaches;
     }
 
     /** Issues a key with the given settings (id, prefix and creation time are filled in here). */
@@ -49,7 +49,7 @@ public class KeyService {
     @Transactional
     public Issued rotate(ApiKey old) {
         keys.revoke(old.id());
-        authenticator.forgetAll();
+        keyCaches.keysChanged();
         return issue(new ApiKey(null, old.userId(), old.name(), null, old.test(), old.admin(), old.scopes(),
                 old.expiresAt(), null, old.ipAllowlist(), old.allowedReferrers(), old.dailyBudget(), old.monthlyBudget(),
                 old.rateLimitRpm(), old.rateLimitTpm(), old.id(), null));
@@ -58,13 +58,13 @@ public class KeyService {
     @Transactional
     public boolean revoke(UUID id) {
         boolean revoked = keys.revoke(id);
-        authenticator.forgetAll();
+        keyCaches.keysChanged();
         return revoked;
     }
 
     @Transactional
     public void update(ApiKey key) {
         keys.update(key);
-        authenticator.forgetAll();
+        keyCaches.keysChanged();
     }
 }

@@ -7,7 +7,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.account.ApiKey;
-import dev.caravan.account.Authenticator;
+import dev.caravan.account.KeyCacheSync;
 import dev.caravan.account.KeyService;
 import dev.caravan.account.KeyStore;
 import dev.caravan.account.UserStore;
@@ -38,18 +38,18 @@ public class UserAdmin {
     private final KeyStore keys;
     private final KeyService keyService;
     private final WalletService wallets;
-    private final Authenticator authenticator;
+    private final KeyCacheSync keyCaches;
     private final AdminLookups lookups;
     private final AdminAudit audit;
     private final TransactionTemplate transactions;
 
     public UserAdmin(UserStore users, KeyStore keys, KeyService keyService, WalletService wallets,
-            Authenticator authenticator, AdminLookups lookups, AdminAudit audit, TransactionTemplate transactions) {
+            KeyCacheSync keyCaches, AdminLookups lookups, AdminAudit audit, TransactionTemplate transactions) {
         this.users = users;
         this.keys = keys;
         this.keyService = keyService;
         this.wallets = wallets;
-        this.authenticator = authenticator;
+        this.keyCaches = keyCaches;
         this.lookups = lookups;
         this.audit = audit;
         this.transactions = transactions;
@@ -115,7 +115,7 @@ public class UserAdmin {
             throw emailTaken(email);
         }
         // a disabled flag is part of what the authenticator caches with each key
-        authenticator.forgetAll();
+        keyCaches.keysChanged();
         audit.record(request, "user.update", user.id(), changes(email, name, disabled));
         return ApiReply.ok(withWallet(users.find(user.id()).orElseThrow()));
     }
@@ -134,7 +134,7 @@ public class UserAdmin {
             }
             return count;
         });
-        authenticator.forgetAll();
+        keyCaches.keysChanged();
         audit.record(request, "user.delete", user.id(), "disabled; revoked " + revoked + " keys");
         ObjectNode view = withWallet(users.find(user.id()).orElseThrow());
         view.put("revoked_keys", revoked);
