@@ -37,6 +37,10 @@ public class DatabaseConfiguration {
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
                     .setPort(properties.embeddedPort() == null ? 0 : properties.embeddedPort())
+                    // Spring stops it (this bean's close) after everything that writes to it: with its own JVM
+                    // shutdown hook it stopped at once on SIGTERM, while graceful shutdown still had in-flight
+                    // calls to settle, the last ledger batch to write and credit leases to return
+                    .setRegisterShutdownHook(false)
                     .start();
             LOG.info("embedded PostgreSQL started on port {} with data in {} (set DATABASE_URL to use a server)",
                     postgres.getPort(), dataDir.toAbsolutePath());
