@@ -323,10 +323,10 @@ run_streams() { # path url model pids-to-measure
     local path=$1 url=$2 model=$3 pids=$4 line jit0 jit1
     local file=$OUT/stream-$path.txt
     log "streams $path: $STREAMS concurrent streams, $STREAM_WARMUP_ROUNDS warm-up + $STREAM_ROUNDS measured rounds"
-    jit0=$(jit_ms "$GATEWAY_PID")   # includes the client's warm-up rounds: an upper bound
+    jit0=$(jit_ms "${MEASURED_PID:-$GATEWAY_PID}")   # includes the client's warm-up rounds: an upper bound
     line=$("$JAVA" -Dcpu.pids="$pids" -cp "$CLASSES" StreamTtfb "$url/v1/chat/completions" "$API_KEY" "$model" \
         "$STREAMS" "$STREAM_ROUNDS" "$STREAM_WARMUP_ROUNDS" 2>"$file") || die "stream client failed: $(tail -n5 "$file")"
-    jit1=$(jit_ms "$GATEWAY_PID")
+    jit1=$(jit_ms "${MEASURED_PID:-$GATEWAY_PID}")
     echo "$line" >>"$file"
     echo "streams $path $line gateway_jit_ms_incl_warmup=$((jit1 - jit0))" >>"$OUT/raw.txt"
     local key=streams.$path field
@@ -372,6 +372,7 @@ if (( VERTX_FLOOR )); then
     MEASURED_PID=$VERTX_PID
     run_wrk c1 vertx "$VERTX_URL" "$STUB_MODEL" 1 1
     run_wrk "c$HIGH_CONCURRENCY" vertx "$VERTX_URL" "$STUB_MODEL" "$HIGH_CONCURRENCY" "$WRK_THREADS"
+    run_streams vertx "$VERTX_URL" "$STUB_MODEL" "$VERTX_PID,$STUB_PID"
     MEASURED_PID=""
 fi
 LOAD_AT_END=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -449,7 +450,7 @@ ADDED_TTFB=$(calc %.3f "${R[streams.caravan.ttfb_p50_ms]} - ${R[streams.direct.t
     echo "| gateway CPU µs/stream | | $(per_request_us "${R[streams.bare.cpu_ticks]%%,*}" "$(( R[streams.bare.ok] + R[streams.bare.failed] ))") | $(per_request_us "$STREAM_GW_TICKS" "$STREAM_REQUESTS") | | |"
     if (( VERTX_FLOOR )); then
         echo
-        echo "The same bare proxy on platform-http's Vert.x engine (\`bench/floor\`, Camel Main, no Spring Boot; non-streaming only):"
+        echo "The same bare proxy on platform-http's Vert.x engine (\`bench/floor\`, Camel Main, no Spring Boot; streams relayed by the route on Vert.x workers):"
         echo
         echo "| | direct | Vert.x bare proxy | added |"
         echo "|---|--:|--:|--:|"
@@ -457,6 +458,8 @@ ADDED_TTFB=$(calc %.3f "${R[streams.caravan.ttfb_p50_ms]} - ${R[streams.direct.t
         echo "| $HC req/s | ${R[$HC.direct.rps]} | ${R[$HC.vertx.rps]} | |"
         echo "| $HC proxy CPU µs/req | | ${R[$HC.vertx.gw_us]} | |"
         echo "| $HC stub CPU µs/req | ${R[$HC.direct.stub_us]} | ${R[$HC.vertx.stub_us]} | |"
+        echo "| TTFB p50 ms, $STREAMS streams | ${R[streams.direct.ttfb_p50_ms]} | ${R[streams.vertx.ttfb_p50_ms]} | $(calc %.3f "${R[streams.vertx.ttfb_p50_ms]} - ${R[streams.direct.ttfb_p50_ms]}") |"
+        echo "| proxy CPU µs/stream | | $(per_request_us "${R[streams.vertx.cpu_ticks]%%,*}" "$(( R[streams.vertx.ok] + R[streams.vertx.failed] ))") | |"
     fi
     echo
     echo "## Targets"
