@@ -37,12 +37,17 @@ class GeminiRouteTest extends GatewayTestSupport {
                 .withHeader("Content-Type", "application/json; charset=UTF-8").withBody(body)));
     }
 
+    /** Sends a request fixture (written for the {@code smart} profile) to the stub Gemini provider. */
+    private HttpResponse<String> callGemini(String fixture) {
+        return callGateway("/v1/chat/completions",
+                JsonFixtures.text(fixture).replace("\"smart\"", "\"stub-gemini/gemini-test\""));
+    }
+
     @Test
     void completionIsTranslatedBothWays() {
         geminiAnswers(GENERATE, 200, JsonFixtures.text("gemini/response-text.gemini.json"));
 
-        HttpResponse<String> response = callGateway("/v1/chat/completions",
-                JsonFixtures.text("gemini/request-text.openai.json").replace("\"smart\"", "\"stub-gemini/gemini-test\""));
+        HttpResponse<String> response = callGemini("gemini/request-text.openai.json");
 
         assertThat(response.statusCode()).isEqualTo(200);
         STUB.verify(postRequestedFor(urlEqualTo(GENERATE))
@@ -62,8 +67,7 @@ class GeminiRouteTest extends GatewayTestSupport {
     void functionCallsComeBackAsToolCallsAndToolResultsGoOutAsFunctionResponses() {
         geminiAnswers(GENERATE, 200, JsonFixtures.text("gemini/response-function-calls.gemini.json"));
 
-        HttpResponse<String> response = callGateway("/v1/chat/completions",
-                JsonFixtures.text("gemini/request-tools.openai.json").replace("\"smart\"", "\"stub-gemini/gemini-test\""));
+        HttpResponse<String> response = callGemini("gemini/request-tools.openai.json");
 
         STUB.verify(postRequestedFor(urlEqualTo(GENERATE))
                 .withRequestBody(equalToJson(JsonFixtures.text("gemini/request-tools.gemini.json"))));
@@ -77,8 +81,7 @@ class GeminiRouteTest extends GatewayTestSupport {
     void thoughtSignaturesMakeTheRoundTripThroughToolCallExtraContent() {
         geminiAnswers(GENERATE, 200, JsonFixtures.text("gemini/response-thought-signature.gemini.json"));
 
-        HttpResponse<String> response = callGateway("/v1/chat/completions",
-                JsonFixtures.text("gemini/request-thought-signatures.openai.json").replace("\"smart\"", "\"stub-gemini/gemini-test\""));
+        HttpResponse<String> response = callGemini("gemini/request-thought-signatures.openai.json");
 
         assertThat(response.statusCode()).isEqualTo(200);
         STUB.verify(postRequestedFor(urlEqualTo(GENERATE))
