@@ -3,6 +3,7 @@ package dev.caravan.routing;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -69,6 +70,14 @@ public class RouteCatalog {
         return snapshot().providers().get(name);
     }
 
+    /**
+     * A provider's API key, resolved from its instance's {@code apiKey} parameter ("" when it has none). Kept
+     * here, out of {@link ProviderInfo}, so that it is never part of what is listed or logged.
+     */
+    public String apiKey(String provider) {
+        return snapshot().apiKeys().getOrDefault(provider, "");
+    }
+
     public Collection<ProfileInfo> profiles() {
         return snapshot().profiles().values();
     }
@@ -105,6 +114,7 @@ public class RouteCatalog {
         Model model = camelContext.getCamelContextExtension().getContextPlugin(Model.class);
         Map<String, ProfileInfo> profiles = new LinkedHashMap<>();
         Map<String, ProviderInfo> providers = new LinkedHashMap<>();
+        Map<String, String> apiKeys = new HashMap<>();
         for (Route route : camelContext.getRoutes()) {
             String id = route.getRouteId();
             RouteDefinition definition = model.getRouteDefinition(id);
@@ -117,14 +127,17 @@ public class RouteCatalog {
                 profiles.put(name, new ProfileInfo(name, route.getDescription(),
                         steps.stream().map(ProfileInfo.Step::provider).distinct().toList(), steps));
             } else if (id.startsWith(PROVIDER_ROUTE_PREFIX) && definition.isCreatedFromTemplate()) {
-                ProviderInfo info = providerFrom(id.substring(PROVIDER_ROUTE_PREFIX.length()), definition);
+                Map<String, Object> parameters = parametersOf(definition);
+                ProviderInfo info = providerFrom(id.substring(PROVIDER_ROUTE_PREFIX.length()), parameters, definition);
                 providers.put(info.name(), info);
+                apiKeys.put(info.name(), text(parameters.get("apiKey")));
             }
         }
-        return new Snapshot(seen, Collections.unmodifiableMap(profiles), Collections.unmodifiableMap(providers));
+        return new Snapshot(seen, Collections.unmodifiableMap(profiles), Collections.unmodifiableMap(providers),
+                Collections.unmodifiableMap(apiKeys));
     }
 
-    private ProviderInfo providerFrom(String routeName, RouteDefinition definition) {
+    private static Map<String, Object> parametersOf(RouteDefinition definition) {
         Map<String, Object> parameters = new LinkedHashMap<>();
         if (definition.getTemplateDefaultParameters() != null) {
             parameters.putAll(definition.getTemplateDefaultParameters());
@@ -132,6 +145,10 @@ public class RouteCatalog {
         if (definition.getTemplateParameters() != null) {
             parameters.putAll(definition.getTemplateParameters());
         }
+        return parameters;
+    }
+
+    private ProviderInfo providerFrom(String routeName, Map<String, Object> parameters, RouteDefinition definition) {
         String name = text(parameters.getOrDefault("name", routeName));
         boolean enabled = !"false".equalsIgnoreCase(text(parameters.get("enabled")));
         // a template that takes an API key offers the provider only when the key is set
@@ -194,6 +211,13 @@ public class RouteCatalog {
         return new ProfileInfo.Step(name, model);
     }
 
-    private record Snapshot(long generation, Map<String, ProfileInfo> profiles, Map<String, ProviderInfo> providers) {
+    private record Snapshot(long generation, Map<String, ProfileInfo> profiles, Map<String, ProviderInfo> providers,
+            Map<String, String> apiKeys) {
+
+        @Override
+        public String toString() {
+            return "Snapshot[generation=" + generation + ", profiles=" + profiles.keySet() + ", providers="
+                    + providers.keySet() + "]";   // never the keys
+        }
     }
 }

@@ -52,7 +52,7 @@ class AnthropicRouteTest extends GatewayTestSupport {
     void completionIsTranslatedBothWays() {
         anthropicAnswers(200, JsonFixtures.text("anthropic/response-text.anthropic.json"));
 
-        HttpResponse<String> response = callGateway("/v1/chat/completions",
+        HttpResponse<String> response = postJson("/v1/chat/completions",
                 JsonFixtures.text("anthropic/request-text.openai.json").replace("\"smart\"", "\"stub-anthropic/claude-test\""));
 
         assertThat(response.statusCode()).isEqualTo(200);
@@ -76,7 +76,7 @@ class AnthropicRouteTest extends GatewayTestSupport {
     void theRoutesMaxTokensIsSentWhenTheClientSetsNone() {
         anthropicAnswers(200, JsonFixtures.text("anthropic/response-text.anthropic.json"));
 
-        callGateway("/v1/chat/completions", "{\"model\":\"stub-anthropic/claude-test\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        postJson("/v1/chat/completions", "{\"model\":\"stub-anthropic/claude-test\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
 
         STUB.verify(postRequestedFor(urlEqualTo(MESSAGES)).withRequestBody(equalToJson(
                 "{\"model\":\"claude-test\",\"max_tokens\":1000,\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"}]}]}")));
@@ -86,7 +86,7 @@ class AnthropicRouteTest extends GatewayTestSupport {
     void toolCallsComeBackAsOpenAiToolCalls() {
         anthropicAnswers(200, JsonFixtures.text("anthropic/response-tool-use.anthropic.json"));
 
-        HttpResponse<String> response = callGateway("/v1/chat/completions",
+        HttpResponse<String> response = postJson("/v1/chat/completions",
                 JsonFixtures.text("anthropic/request-tools.openai.json").replace("\"smart\"", "\"stub-anthropic/claude-test\""));
 
         assertThat(response.statusCode()).isEqualTo(200);
@@ -103,7 +103,7 @@ class AnthropicRouteTest extends GatewayTestSupport {
     void streamIsTranslatedToOpenAiChunksWithUsageAndDone() {
         anthropicStreams(JsonFixtures.text("anthropic/stream-tools.sse"));
 
-        HttpResponse<String> response = callGateway("/v1/chat/completions", "{\"model\":\"stub-anthropic/claude-test\",\"stream\":true,"
+        HttpResponse<String> response = postJson("/v1/chat/completions", "{\"model\":\"stub-anthropic/claude-test\",\"stream\":true,"
                 + "\"stream_options\":{\"include_usage\":true},\"messages\":[{\"role\":\"user\",\"content\":\"Weather?\"}]}");
 
         assertThat(response.statusCode()).isEqualTo(200);
@@ -129,7 +129,7 @@ class AnthropicRouteTest extends GatewayTestSupport {
     void theUsageChunkIsLeftOutWhenTheClientDidNotAskForIt() {
         anthropicStreams(JsonFixtures.text("anthropic/stream-text.sse"));
 
-        HttpResponse<String> response = callGateway("/v1/chat/completions", "{\"model\":\"stub-anthropic/claude-test\",\"stream\":true,"
+        HttpResponse<String> response = postJson("/v1/chat/completions", "{\"model\":\"stub-anthropic/claude-test\",\"stream\":true,"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
 
         List<String> events = JsonFixtures.dataEvents(response.body());
@@ -143,7 +143,7 @@ class AnthropicRouteTest extends GatewayTestSupport {
         STUB.stubFor(WireMock.post(urlEqualTo("/b/v1/chat/completions")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody(openAiCompletion("model-b", "Hello from B"))));
 
-        HttpResponse<String> response = callGateway("/v1/chat/completions",
+        HttpResponse<String> response = postJson("/v1/chat/completions",
                 "{\"model\":\"anthropic-then-b\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
 
         assertThat(response.statusCode()).isEqualTo(200);
@@ -163,7 +163,7 @@ class AnthropicRouteTest extends GatewayTestSupport {
                 .withHeader("Content-Type", "text/event-stream")
                 .withBody("data: " + openAiChunk("model-b", "Streamed by B") + "\n\ndata: [DONE]\n\n")));
 
-        HttpResponse<String> response = callGateway("/v1/chat/completions",
+        HttpResponse<String> response = postJson("/v1/chat/completions",
                 "{\"model\":\"anthropic-then-b\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
 
         assertThat(response.statusCode()).isEqualTo(200);
@@ -180,7 +180,7 @@ class AnthropicRouteTest extends GatewayTestSupport {
                 .withHeader("Content-Type", "text/event-stream")
                 .withBody("data: " + openAiChunk("model-b", "B again") + "\n\ndata: [DONE]\n\n")));
 
-        HttpResponse<String> response = callGateway("/v1/chat/completions",
+        HttpResponse<String> response = postJson("/v1/chat/completions",
                 "{\"model\":\"anthropic-then-b\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
 
         assertThat(response.headers().firstValue("x-caravan-provider")).hasValue("stub-b");
@@ -191,7 +191,7 @@ class AnthropicRouteTest extends GatewayTestSupport {
     void anErrorEventMidStreamEndsTheStreamWithAnOpenAiError() {
         anthropicStreams(JsonFixtures.text("anthropic/stream-error.sse"));
 
-        HttpResponse<String> response = callGateway("/v1/chat/completions",
+        HttpResponse<String> response = postJson("/v1/chat/completions",
                 "{\"model\":\"anthropic-then-b\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
 
         List<String> events = JsonFixtures.dataEvents(response.body());
@@ -216,7 +216,7 @@ class AnthropicRouteTest extends GatewayTestSupport {
             throw new IllegalStateException("upstream crashed");
         });
 
-        HttpResponse<String> response = callGateway("/v1/chat/completions",
+        HttpResponse<String> response = postJson("/v1/chat/completions",
                 "{\"model\":\"stub-anthropic-live/claude-live\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
 
         assertThat(response.statusCode()).isEqualTo(200);
@@ -266,7 +266,7 @@ class AnthropicRouteTest extends GatewayTestSupport {
 
     @Test
     void anUntranslatableParameterIsRefusedWith400AndNeverSent() {
-        HttpResponse<String> response = callGateway("/v1/chat/completions",
+        HttpResponse<String> response = postJson("/v1/chat/completions",
                 "{\"model\":\"anthropic-then-b\",\"n\":2,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
 
         assertThat(response.statusCode()).isEqualTo(400);
@@ -283,7 +283,7 @@ class AnthropicRouteTest extends GatewayTestSupport {
     void anthropicsBusinessErrorsReachTheClientWithoutFailover() {
         anthropicAnswers(400, JsonFixtures.text("anthropic/error-invalid-request.json"));
 
-        HttpResponse<String> response = callGateway("/v1/chat/completions",
+        HttpResponse<String> response = postJson("/v1/chat/completions",
                 "{\"model\":\"anthropic-then-b\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
 
         assertThat(response.statusCode()).isEqualTo(400);
@@ -297,7 +297,7 @@ class AnthropicRouteTest extends GatewayTestSupport {
     void aBadKeyIsA401AuthenticationError() {
         anthropicAnswers(401, JsonFixtures.text("anthropic/error-authentication.json"));
 
-        HttpResponse<String> response = callGateway("/v1/chat/completions",
+        HttpResponse<String> response = postJson("/v1/chat/completions",
                 "{\"model\":\"stub-anthropic/claude-test\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
 
         assertThat(response.statusCode()).isEqualTo(401);
@@ -306,7 +306,7 @@ class AnthropicRouteTest extends GatewayTestSupport {
 
     @Test
     void embeddingsAreRefusedForAnthropic() {
-        HttpResponse<String> response = callGateway("/v1/embeddings", "{\"model\":\"stub-anthropic/claude-test\",\"input\":\"hi\"}");
+        HttpResponse<String> response = postJson("/v1/embeddings", "{\"model\":\"stub-anthropic/claude-test\",\"input\":\"hi\"}");
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(error(response).get("param").asText()).isEqualTo("model");
@@ -334,12 +334,6 @@ class AnthropicRouteTest extends GatewayTestSupport {
                 + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + content + "\"},\"finish_reason\":null}]}";
     }
 
-    /** POSTs JSON to the gateway with the test user's key. */
-    private HttpResponse<String> callGateway(String path, String body) {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + userKey)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
-    }
 
     /** The usage as the provider reported it, without the cost Caravan adds (checked on its own). */
     private static com.fasterxml.jackson.databind.JsonNode withoutCost(com.fasterxml.jackson.databind.JsonNode usage) {

@@ -1,7 +1,5 @@
 package dev.caravan.provider.azure;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 
@@ -33,7 +31,7 @@ class AzureRouteTest extends GatewayTestSupport {
     void completionGoesToTheDeploymentWithApiVersionAndApiKey() {
         azureAnswers(CHAT, 200, "application/json", JsonFixtures.text("azure/chat-completion.azure.json"));
 
-        HttpResponse<String> response = callGateway("/v1/chat/completions",
+        HttpResponse<String> response = postJson("/v1/chat/completions",
                 "{\"model\":\"stub-azure/gpt-4o-test\",\"temperature\":0.3,\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}");
 
         assertThat(response.statusCode()).isEqualTo(200);
@@ -51,7 +49,7 @@ class AzureRouteTest extends GatewayTestSupport {
     void streamAsksForUsageAndLeavesOutAzuresPromptFilterChunk() {
         azureAnswers(CHAT, 200, "text/event-stream", JsonFixtures.text("azure/stream.azure.sse"));
 
-        HttpResponse<String> response = callGateway("/v1/chat/completions", "{\"model\":\"stub-azure/gpt-4o-test\",\"stream\":true,"
+        HttpResponse<String> response = postJson("/v1/chat/completions", "{\"model\":\"stub-azure/gpt-4o-test\",\"stream\":true,"
                 + "\"stream_options\":{\"include_usage\":true},\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
 
         STUB.verify(postRequestedFor(urlEqualTo(CHAT)).withRequestBody(equalToJson("{\"stream\":true,"
@@ -68,7 +66,7 @@ class AzureRouteTest extends GatewayTestSupport {
         azureAnswers("/azure/openai/deployments/text-embedding-3-small/embeddings?api-version=2024-10-21", 200,
                 "application/json", JsonFixtures.text("azure/embeddings.azure.json"));
 
-        HttpResponse<String> response = callGateway("/v1/embeddings", "{\"model\":\"stub-azure/text-embedding-3-small\",\"input\":\"hi\"}");
+        HttpResponse<String> response = postJson("/v1/embeddings", "{\"model\":\"stub-azure/text-embedding-3-small\",\"input\":\"hi\"}");
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(json(response.body()).at("/data/0/embedding/0").asDouble()).isEqualTo(0.0023064255);
@@ -78,7 +76,7 @@ class AzureRouteTest extends GatewayTestSupport {
     void azuresContentFilterRejectionReachesTheClientAsA400() {
         azureAnswers(CHAT, 400, "application/json", JsonFixtures.text("azure/error-content-filter.azure.json"));
 
-        HttpResponse<String> response = callGateway("/v1/chat/completions",
+        HttpResponse<String> response = postJson("/v1/chat/completions",
                 "{\"model\":\"stub-azure/gpt-4o-test\",\"messages\":[{\"role\":\"user\",\"content\":\"something bad\"}]}");
 
         assertThat(response.statusCode()).isEqualTo(400);
@@ -87,10 +85,4 @@ class AzureRouteTest extends GatewayTestSupport {
         assertThat(error.get("param").asText()).isEqualTo("prompt");
     }
 
-    /** POSTs JSON to the gateway with the test user's key. */
-    private HttpResponse<String> callGateway(String path, String body) {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + userKey)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
-    }
 }

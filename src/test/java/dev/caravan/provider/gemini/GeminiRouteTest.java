@@ -1,8 +1,6 @@
 package dev.caravan.provider.gemini;
 
 import java.io.OutputStream;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 
@@ -39,7 +37,7 @@ class GeminiRouteTest extends GatewayTestSupport {
 
     /** Sends a request fixture (written for the {@code smart} profile) to the stub Gemini provider. */
     private HttpResponse<String> callGemini(String fixture) {
-        return callGateway("/v1/chat/completions",
+        return postJson("/v1/chat/completions",
                 JsonFixtures.text(fixture).replace("\"smart\"", "\"stub-gemini/gemini-test\""));
     }
 
@@ -100,7 +98,7 @@ class GeminiRouteTest extends GatewayTestSupport {
                 .withHeader("Content-Type", "text/event-stream")
                 .withBody(JsonFixtures.text("gemini/stream-thought-signature.sse"))));
 
-        HttpResponse<String> response = callGateway("/v1/chat/completions", "{\"model\":\"stub-gemini/gemini-test\",\"stream\":true,"
+        HttpResponse<String> response = postJson("/v1/chat/completions", "{\"model\":\"stub-gemini/gemini-test\",\"stream\":true,"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"Weather in Paris?\"}]}");
 
         assertThat(response.statusCode()).isEqualTo(200);
@@ -116,7 +114,7 @@ class GeminiRouteTest extends GatewayTestSupport {
                 .withHeader("Content-Type", "text/event-stream")
                 .withBody(JsonFixtures.text("gemini/stream-text.sse").replace("\n", "\r\n"))));
 
-        HttpResponse<String> response = callGateway("/v1/chat/completions", "{\"model\":\"stub-gemini/gemini-test\",\"stream\":true,"
+        HttpResponse<String> response = postJson("/v1/chat/completions", "{\"model\":\"stub-gemini/gemini-test\",\"stream\":true,"
                 + "\"stream_options\":{\"include_usage\":true},\"messages\":[{\"role\":\"user\",\"content\":\"Why is the sky blue?\"}]}");
 
         assertThat(response.statusCode()).isEqualTo(200);
@@ -140,7 +138,7 @@ class GeminiRouteTest extends GatewayTestSupport {
         geminiAnswers("/gemini/v1beta/models/embedding-test:batchEmbedContents", 200,
                 JsonFixtures.text("gemini/embeddings-response.gemini.json"));
 
-        HttpResponse<String> response = callGateway("/v1/embeddings", JsonFixtures.text("gemini/embeddings.openai.json")
+        HttpResponse<String> response = postJson("/v1/embeddings", JsonFixtures.text("gemini/embeddings.openai.json")
                 .replace("gemini/text-embedding-004", "stub-gemini/embedding-test"));
 
         assertThat(response.statusCode()).isEqualTo(200);
@@ -162,7 +160,7 @@ class GeminiRouteTest extends GatewayTestSupport {
                         + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"B here\"},"
                         + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2,\"total_tokens\":3}}")));
 
-        HttpResponse<String> response = callGateway("/v1/chat/completions",
+        HttpResponse<String> response = postJson("/v1/chat/completions",
                 "{\"model\":\"gemini-then-b\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
 
         assertThat(response.statusCode()).isEqualTo(200);
@@ -179,7 +177,7 @@ class GeminiRouteTest extends GatewayTestSupport {
                         + "\"model\":\"model-b\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Streamed by B\"},"
                         + "\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n")));
 
-        HttpResponse<String> response = callGateway("/v1/chat/completions",
+        HttpResponse<String> response = postJson("/v1/chat/completions",
                 "{\"model\":\"gemini-then-b\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
 
         assertThat(response.statusCode()).isEqualTo(200);
@@ -194,7 +192,7 @@ class GeminiRouteTest extends GatewayTestSupport {
     void anInvalidKeyIsA401WithoutFailover() {
         geminiAnswers(GENERATE, 400, JsonFixtures.text("gemini/error-api-key.json"));
 
-        HttpResponse<String> response = callGateway("/v1/chat/completions",
+        HttpResponse<String> response = postJson("/v1/chat/completions",
                 "{\"model\":\"gemini-then-b\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
 
         assertThat(response.statusCode()).isEqualTo(401);
@@ -206,7 +204,7 @@ class GeminiRouteTest extends GatewayTestSupport {
 
     @Test
     void anImageUrlGeminiCannotTakeIsRefusedWith400() {
-        HttpResponse<String> response = callGateway("/v1/chat/completions", "{\"model\":\"stub-gemini/gemini-test\",\"messages\":"
+        HttpResponse<String> response = postJson("/v1/chat/completions", "{\"model\":\"stub-gemini/gemini-test\",\"messages\":"
                 + "[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"https://example.com/cat.png\"}}]}]}");
 
         assertThat(response.statusCode()).isEqualTo(400);
@@ -223,7 +221,7 @@ class GeminiRouteTest extends GatewayTestSupport {
             throw new IllegalStateException("upstream crashed");
         });
 
-        HttpResponse<String> response = callGateway("/v1/chat/completions",
+        HttpResponse<String> response = postJson("/v1/chat/completions",
                 "{\"model\":\"stub-gemini-live/gemini-live\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
 
         List<String> events = JsonFixtures.dataEvents(response.body());
@@ -232,12 +230,6 @@ class GeminiRouteTest extends GatewayTestSupport {
         assertThat(events).doesNotContain("[DONE]");
     }
 
-    /** POSTs JSON to the gateway with the test user's key. */
-    private HttpResponse<String> callGateway(String path, String body) {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + userKey)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
-    }
 
     /** The usage as the provider reported it, without the cost Caravan adds (checked on its own). */
     private static com.fasterxml.jackson.databind.JsonNode withoutCost(com.fasterxml.jackson.databind.JsonNode usage) {
