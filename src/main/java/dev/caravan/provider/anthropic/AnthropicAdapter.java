@@ -12,6 +12,7 @@ import dev.caravan.openai.OpenAiError;
 import dev.caravan.provider.FailureKind;
 import dev.caravan.provider.ProviderFailureException;
 import dev.caravan.provider.ProviderResult;
+import dev.caravan.provider.ProviderKeys;
 import dev.caravan.provider.ProviderTarget;
 import dev.caravan.provider.UpstreamResponses;
 import dev.caravan.routing.CallContext;
@@ -31,6 +32,12 @@ import org.springframework.stereotype.Component;
  */
 @Component("anthropic")
 public class AnthropicAdapter {
+
+    private final ProviderKeys keys;
+
+    public AnthropicAdapter(ProviderKeys keys) {
+        this.keys = keys;
+    }
 
     /** Set to true when the request was refused before any call: the route then skips the HTTP call. */
     public static final String REFUSED_PROPERTY = "caravanRefused";
@@ -60,6 +67,7 @@ public class AnthropicAdapter {
         message.setBody(Json.bytes(body));
         message.setHeader(Exchange.HTTP_PATH, PATH);
         UpstreamResponses.jsonRequestHeaders(message, call.stream());
+        keys.sign(message, "x-api-key", "", ProviderTarget.of(exchange).provider());
     }
 
     /** Turns Anthropic's HTTP answer into a result; throws on technical failures so failover moves on. */

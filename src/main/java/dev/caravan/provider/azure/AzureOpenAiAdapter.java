@@ -5,6 +5,7 @@ import java.io.IOException;
 import dev.caravan.openai.Json;
 import dev.caravan.provider.ProviderFailureException;
 import dev.caravan.provider.ProviderResult;
+import dev.caravan.provider.ProviderKeys;
 import dev.caravan.provider.ProviderTarget;
 import dev.caravan.provider.UpstreamResponses;
 import dev.caravan.provider.openai.OpenAiCompatibleAdapter;
@@ -31,7 +32,10 @@ public class AzureOpenAiAdapter {
 
     private final OpenAiCompatibleAdapter openAi;
 
-    public AzureOpenAiAdapter(OpenAiCompatibleAdapter openAi) {
+    private final ProviderKeys keys;
+
+    public AzureOpenAiAdapter(OpenAiCompatibleAdapter openAi, ProviderKeys keys) {
+        this.keys = keys;
         this.openAi = openAi;
     }
 
@@ -48,6 +52,7 @@ public class AzureOpenAiAdapter {
         message.setHeader(Exchange.HTTP_QUERY, AzureRequests.query(
                 apiVersion == null || apiVersion.isBlank() ? DEFAULT_API_VERSION : apiVersion.trim()));
         UpstreamResponses.jsonRequestHeaders(message, call.stream());
+        keys.sign(message, "api-key", "", ProviderTarget.of(exchange).provider());
     }
 
     /**

@@ -16,6 +16,7 @@ import dev.caravan.openai.Usage;
 import dev.caravan.provider.FailureKind;
 import dev.caravan.provider.ProviderFailureException;
 import dev.caravan.provider.ProviderResult;
+import dev.caravan.provider.ProviderKeys;
 import dev.caravan.provider.ProviderTarget;
 import dev.caravan.provider.UpstreamResponses;
 import dev.caravan.routing.CallContext;
@@ -36,6 +37,12 @@ import org.springframework.stereotype.Component;
  */
 @Component("gemini")
 public class GeminiAdapter {
+
+    private final ProviderKeys keys;
+
+    public GeminiAdapter(ProviderKeys keys) {
+        this.keys = keys;
+    }
 
     /** Set to true when the request was refused before any call: the route then skips the HTTP call. */
     public static final String REFUSED_PROPERTY = "caravanRefused";
@@ -65,6 +72,7 @@ public class GeminiAdapter {
         String path = "/models/" + URLEncoder.encode(model, StandardCharsets.UTF_8) + ":" + method;
         message.setHeader(Exchange.HTTP_PATH, path);
         UpstreamResponses.jsonRequestHeaders(message, call.stream());
+        keys.sign(message, "x-goog-api-key", "", ProviderTarget.of(exchange).provider());
         if (call.stream()) {
             message.setHeader(Exchange.HTTP_QUERY, "alt=sse");
         }

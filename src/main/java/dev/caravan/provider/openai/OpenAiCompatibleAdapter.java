@@ -11,6 +11,7 @@ import dev.caravan.openai.Usage;
 import dev.caravan.provider.FailureKind;
 import dev.caravan.provider.ProviderFailureException;
 import dev.caravan.provider.ProviderResult;
+import dev.caravan.provider.ProviderKeys;
 import dev.caravan.provider.ProviderTarget;
 import dev.caravan.provider.UpstreamResponses;
 import dev.caravan.routing.CallContext;
@@ -25,6 +26,12 @@ import org.springframework.stereotype.Component;
  */
 @Component("openAiCompatible")
 public class OpenAiCompatibleAdapter {
+
+    private final ProviderKeys keys;
+
+    public OpenAiCompatibleAdapter(ProviderKeys keys) {
+        this.keys = keys;
+    }
 
     /** Builds the upstream request in the message: body, path and content headers (auth is set by the route). */
     public void toUpstream(Exchange exchange) {
@@ -47,6 +54,7 @@ public class OpenAiCompatibleAdapter {
         message.setBody(Json.bytes(body));
         message.setHeader(Exchange.HTTP_PATH, call.operation().path());
         UpstreamResponses.jsonRequestHeaders(message, call.stream());
+        keys.sign(message, "Authorization", "Bearer ", ProviderTarget.of(exchange).provider());
     }
 
     /** Turns the provider's HTTP answer into a result; throws on technical failures so failover moves on. */
