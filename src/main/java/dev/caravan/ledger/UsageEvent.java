@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
  * One request as the usage ledger records it: who, what, who answered, tokens, cost and how it went.
@@ -25,71 +27,37 @@ public record UsageEvent(String requestId, String clientRequestId, UUID userId, 
      * cast in SQL.
      */
     public static Map<String, Object> columns(List<UsageEvent> events) {
-        int n = events.size();
-        String[] requestIds = new String[n];
-        String[] clientRequestIds = new String[n];
-        String[] userIds = new String[n];
-        String[] keyIds = new String[n];
-        String[] operations = new String[n];
-        String[] profiles = new String[n];
-        String[] providers = new String[n];
-        String[] models = new String[n];
-        String[] requestedModels = new String[n];
-        Long[] promptTokens = new Long[n];
-        Long[] completionTokens = new Long[n];
-        Long[] cachedTokens = new Long[n];
-        String[] costs = new String[n];
-        Boolean[] estimated = new Boolean[n];
-        Boolean[] cached = new Boolean[n];
-        Integer[] statuses = new Integer[n];
-        String[] outcomes = new String[n];
-        Long[] latencies = new Long[n];
-        Long[] ttfts = new Long[n];
-        Integer[] attempts = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            UsageEvent e = events.get(i);
-            requestIds[i] = e.requestId;
-            clientRequestIds[i] = e.clientRequestId;
-            userIds[i] = e.userId == null ? null : e.userId.toString();
-            keyIds[i] = e.keyId == null ? null : e.keyId.toString();
-            operations[i] = e.operation;
-            profiles[i] = e.profile;
-            providers[i] = e.provider;
-            models[i] = e.model;
-            requestedModels[i] = e.requestedModel;
-            promptTokens[i] = e.promptTokens;
-            completionTokens[i] = e.completionTokens;
-            cachedTokens[i] = e.cachedTokens;
-            costs[i] = e.cost.toPlainString();
-            estimated[i] = e.estimated;
-            cached[i] = e.cached;
-            statuses[i] = e.status;
-            outcomes[i] = e.outcome;
-            latencies[i] = e.latencyMs;
-            ttfts[i] = e.ttftMs;
-            attempts[i] = e.attempts;
-        }
         Map<String, Object> columns = new HashMap<>();
-        columns.put("requestIds", requestIds);
-        columns.put("clientRequestIds", clientRequestIds);
-        columns.put("userIds", userIds);
-        columns.put("keyIds", keyIds);
-        columns.put("operations", operations);
-        columns.put("profiles", profiles);
-        columns.put("providers", providers);
-        columns.put("models", models);
-        columns.put("requestedModels", requestedModels);
-        columns.put("promptTokens", promptTokens);
-        columns.put("completionTokens", completionTokens);
-        columns.put("cachedTokens", cachedTokens);
-        columns.put("costs", costs);
-        columns.put("estimated", estimated);
-        columns.put("cached", cached);
-        columns.put("statuses", statuses);
-        columns.put("outcomes", outcomes);
-        columns.put("latencies", latencies);
-        columns.put("ttfts", ttfts);
-        columns.put("attempts", attempts);
+        column(columns, "requestIds", events, String[]::new, UsageEvent::requestId);
+        column(columns, "clientRequestIds", events, String[]::new, UsageEvent::clientRequestId);
+        column(columns, "userIds", events, String[]::new, e -> e.userId == null ? null : e.userId.toString());
+        column(columns, "keyIds", events, String[]::new, e -> e.keyId == null ? null : e.keyId.toString());
+        column(columns, "operations", events, String[]::new, UsageEvent::operation);
+        column(columns, "profiles", events, String[]::new, UsageEvent::profile);
+        column(columns, "providers", events, String[]::new, UsageEvent::provider);
+        column(columns, "models", events, String[]::new, UsageEvent::model);
+        column(columns, "requestedModels", events, String[]::new, UsageEvent::requestedModel);
+        column(columns, "promptTokens", events, Long[]::new, UsageEvent::promptTokens);
+        column(columns, "completionTokens", events, Long[]::new, UsageEvent::completionTokens);
+        column(columns, "cachedTokens", events, Long[]::new, UsageEvent::cachedTokens);
+        column(columns, "costs", events, String[]::new, e -> e.cost.toPlainString());
+        column(columns, "estimated", events, Boolean[]::new, UsageEvent::estimated);
+        column(columns, "cached", events, Boolean[]::new, UsageEvent::cached);
+        column(columns, "statuses", events, Integer[]::new, UsageEvent::status);
+        column(columns, "outcomes", events, String[]::new, UsageEvent::outcome);
+        column(columns, "latencies", events, Long[]::new, UsageEvent::latencyMs);
+        column(columns, "ttfts", events, Long[]::new, UsageEvent::ttftMs);
+        column(columns, "attempts", events, Integer[]::new, UsageEvent::attempts);
         return columns;
+    }
+
+    /** One column of the batch: the value of every event, as a typed array (JDBC makes it a PostgreSQL array). */
+    private static <T> void column(Map<String, Object> columns, String name, List<UsageEvent> events,
+            IntFunction<T[]> array, Function<UsageEvent, T> value) {
+        T[] values = array.apply(events.size());
+        for (int i = 0; i < values.length; i++) {
+            values[i] = value.apply(events.get(i));
+        }
+        columns.put(name, values);
     }
 }
