@@ -5,6 +5,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.caravan.text.SafeText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -21,6 +22,9 @@ public class AuditLog implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
 
+    private static final int MAX_TEXT = 256;
+    private static final int MAX_DETAIL = 4096;
+
     private final JdbcTemplate jdbc;
     private final ThreadPoolExecutor background = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(10_000), r -> {
@@ -36,8 +40,10 @@ public class AuditLog implements AutoCloseable {
 
     /** Records an admin action now, on the caller's thread. */
     public void record(String actor, String action, String target, String detail, String ip) {
+        // names and reasons in a detail come from admins and callers: stored safely, never refused
         jdbc.update("insert into audit_log (actor, action, target, detail, ip) values (?, ?, ?, ?, ?)",
-                actor, action, target, detail, ip);
+                SafeText.forStorage(actor, MAX_TEXT), action, SafeText.forStorage(target, MAX_TEXT),
+                SafeText.forStorage(detail, MAX_DETAIL), SafeText.forStorage(ip, MAX_TEXT));
     }
 
     /** Records a failed authentication in the background. */

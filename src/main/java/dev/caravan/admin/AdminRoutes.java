@@ -18,14 +18,16 @@ public class AdminRoutes extends AccountRoutes {
     private final KeyAdmin keys;
     private final CreditAdmin credits;
     private final ActivityAdmin activity;
+    private final LedgerAdmin ledger;
 
     public AdminRoutes(ErrorResponder errors, CallerAuthentication authentication, UserAdmin users, KeyAdmin keys,
-            CreditAdmin credits, ActivityAdmin activity) {
+            CreditAdmin credits, ActivityAdmin activity, LedgerAdmin ledger) {
         super(errors, authentication);
         this.users = users;
         this.keys = keys;
         this.credits = credits;
         this.activity = activity;
+        this.ledger = ledger;
     }
 
     @Override
@@ -48,5 +50,9 @@ public class AdminRoutes extends AccountRoutes {
 
         endpoint("GET", "/admin/usage", "admin-usage", Access.ADMIN, activity::usage);
         endpoint("GET", "/admin/audit", "admin-audit", Access.ADMIN, activity::audit);
+
+        endpoint("GET", "/admin/reconciliation", "admin-reconciliation", Access.ADMIN, ledger::reconcile);
+        endpoint("GET", "/admin/ledger/dead-letters", "admin-dead-letters", Access.ADMIN, ledger::deadLetters);
+        endpoint("POST", "/admin/ledger/dead-letters/{id}/replay", "admin-dead-letter-replay", Access.ADMIN, ledger::replay);
     }
 }

@@ -2,6 +2,7 @@ package dev.caravan.api;
 
 import dev.caravan.openai.Usage;
 import dev.caravan.routing.CallContext;
+import dev.caravan.text.SafeText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -10,6 +11,8 @@ import org.slf4j.MDC;
 public final class AccessLog {
 
     private static final Logger LOG = LoggerFactory.getLogger("caravan.access");
+    /** A refused call's model is logged as the client sent it, made safe: no control character splits the line. */
+    private static final int MAX_MODEL_SHOWN = 256;
 
     private AccessLog() {
     }
@@ -18,7 +21,8 @@ public final class AccessLog {
         if (call != null && LOG.isInfoEnabled()) {
             long millis = (System.nanoTime() - call.startNanos()) / 1_000_000;
             LOG.info("{} model={} provider={} upstream_model={} status={} outcome={} attempts={} prompt_tokens={} "
-                            + "completion_tokens={} ms={}", call.operation().name().toLowerCase(), call.requestedModel(),
+                            + "completion_tokens={} ms={}", call.operation().name().toLowerCase(),
+                    SafeText.forStorage(call.requestedModel(), MAX_MODEL_SHOWN),
                     call.provider(), call.model(), status, outcome, ResponseHeaders.attemptsMade(call.attempts()),
                     usage == null ? "-" : usage.promptTokens(), usage == null ? "-" : usage.completionTokens(), millis);
         }

@@ -3,9 +3,13 @@ package dev.caravan.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.openai.JsonTypes;
+import dev.caravan.text.SafeText;
 
 /** Field checks shared by the request validators, each naming the field it rejects. */
 final class RequestFields {
+
+    /** Longer than any provider's model id; the ledger stores the requested model as sent. */
+    static final int MAX_MODEL_LENGTH = 256;
 
     private RequestFields() {
     }
@@ -19,8 +23,19 @@ final class RequestFields {
             throw ApiException.invalid("Invalid type for 'model': expected a string, but got " + JsonTypes.name(model)
                     + " instead.", "model", "invalid_type");
         }
-        if (model.asText().isBlank()) {
+        String text = model.asText();
+        if (text.isBlank()) {
             throw ApiException.invalid("Invalid 'model': empty string.", "model", "invalid_value");
+        }
+        // the model is recorded in the ledger and the logs: nothing in it may make a row unwritable
+        String problem = SafeText.problem(text);
+        if (problem != null) {
+            throw ApiException.invalid("Invalid 'model': " + problem + ".", "model", "invalid_value");
+        }
+        if (text.length() > MAX_MODEL_LENGTH) {
+            throw ApiException.invalid("Invalid 'model': string too long. Expected a string with maximum length "
+                    + MAX_MODEL_LENGTH + ", but got a string with length " + text.length() + " instead.", "model",
+                    "string_above_max_length");
         }
     }
 

@@ -59,14 +59,25 @@ public class RequestIntake {
         Identity identity = authenticator.authenticate(RequestCredentials.from(in));
         exchange.setProperty(Identity.PROPERTY, identity);
         HttpServletResponse response = in.getHeader("CamelHttpServletResponse", HttpServletResponse.class);
-        ObjectNode body = parse(in.getBody(InputStream.class));
+        // the call exists from here on, so that every authenticated call has its ledger row, a refused one too
+        ObjectNode body;
+        ApiException unreadable = null;
+        try {
+            body = parse(in.getBody(InputStream.class));
+        } catch (ApiException e) {
+            body = Json.MAPPER.createObjectNode();
+            unreadable = e;
+        }
+        CallContext call = new CallContext(requestId, clientRequestId, operation, response, body, identity);
+        exchange.setProperty(CallContext.PROPERTY, call);
+        if (unreadable != null) {
+            throw unreadable;
+        }
         if (operation == Operation.CHAT) {
             ChatRequestValidator.validate(body);
         } else {
             EmbeddingsRequestValidator.validate(body);
         }
-        CallContext call = new CallContext(requestId, clientRequestId, operation, response, body, identity);
-        exchange.setProperty(CallContext.PROPERTY, call);
         String target = resolver.resolve(call);
         if (!identity.allows(call.requestedModel())) {
             throw new ApiException(new OpenAiError(403, "This API key may not use the model `" + call.requestedModel()

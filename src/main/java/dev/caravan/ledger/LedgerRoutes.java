@@ -16,11 +16,13 @@ import org.springframework.stereotype.Component;
  *
  * <p>Nothing is written twice: the insert ignores a request id already in the ledger, and a settlement only
  * acts on a reservation that is still open, so a batch retried after a database error is harmless. Nothing is
- * lost on shutdown: these routes start first and so stop last, the queue is drained and a partial batch is
- * completed when Camel stops.
+ * lost on shutdown: these routes start before every other route and so stop after them, the queue first (it is
+ * drained and a partial batch is completed) and the routes it feeds after it.
  */
 @Component
 public class LedgerRoutes extends RouteBuilder {
+
+    private static final String EVENTS = "events";
 
     /** The whole batch in one statement: one array per column, unnested into rows. */
     static final String INSERT = "sql:insert into usage_ledger (request_id, client_request_id, user_id, key_id, operation, "
@@ -36,16 +38,18 @@ public class LedgerRoutes extends RouteBuilder {
             + "on conflict (request_id) do nothing";
 
     private final WalletService wallets;
+    private final LedgerIsolation isolation;
 
-    public LedgerRoutes(WalletService wallets) {
+    public LedgerRoutes(WalletService wallets, LedgerIsolation isolation) {
         this.wallets = wallets;
+        this.isolation = isolation;
     }
 
     @Override
     public void configure() {
         from("seda:usage-ledger?size=100000&blockWhenFull=true")
                 .routeId("ledger-queue")
-                .startupOrder(1)
+                .startupOrder(3)
                 .filter(exchangeProperty(UsageEvent.PROPERTY).isNotNull())
                 .setBody(exchangeProperty(UsageEvent.PROPERTY))
                 .aggregate(constant(true), AggregationStrategies.groupedBody())
@@ -55,35 +59,55 @@ public class LedgerRoutes extends RouteBuilder {
                     .completeAllOnStop()
                 .to("direct:ledger-batch");
 
+        // A batch is written whole when it can. The database being away is retried (the write is idempotent)
+        // for as long as it takes, never dropped. A refusal that a retry cannot cure (a value the database
+        // rejects) is not retried: LedgerIsolation writes the batch in halves until the bad event is alone and
+        // dead-letters it. So one bad row costs the others one failed attempt.
         from("direct:ledger-batch")
                 .routeId("ledger-batch")
                 .startupOrder(2)
-                // the database may be briefly away: keep retrying the (idempotent) batch rather than drop it
-                .errorHandler(defaultErrorHandler().maximumRedeliveries(12).redeliveryDelay(250)
+                .errorHandler(defaultErrorHandler().maximumRedeliveries(-1).redeliveryDelay(250)
                         .useExponentialBackOff().backOffMultiplier(2).maximumRedeliveryDelay(30_000)
-                        .retryAttemptedLogLevel(LoggingLevel.WARN).logStackTrace(false).logExhaustedMessageHistory(false)
-                        .logExhaustedMessageBody(false))
-                .setProperty("events", body())
-                .process(this::toRows)
+                        .retryAttemptedLogLevel(LoggingLevel.WARN).logStackTrace(false).logRetryStackTrace(false)
+                        .logExhaustedMessageHistory(false).logExhaustedMessageBody(false))
+                .onException(Exception.class)
+                    .onWhen(exchange -> LedgerFailures.isPermanent(failure(exchange)))
+                    .maximumRedeliveries(0)
+                    .handled(true)
+                    .process(exchange -> isolation.isolate(events(exchange), failure(exchange)))
+                .end()
+                .setProperty(EVENTS, body())
+                .to("direct:ledger-write");
+
+        // one attempt at a batch: the insert and the settlement, both idempotent
+        from("direct:ledger-write")
+                .routeId("ledger-write")
+                .startupOrder(1)
+                .errorHandler(noErrorHandler())
+                .setProperty(EVENTS, body())
+                .process(exchange -> exchange.getMessage().setBody(UsageEvent.columns(events(exchange))))
                 .to(INSERT)
-                .process(this::settle);
+                .process(exchange -> wallets.settleAll(events(exchange).stream()
+                        .filter(LedgerRoutes::needsSettlement).map(LedgerRoutes::settlement).toList()));
     }
 
-    private void toRows(Exchange exchange) {
-        List<UsageEvent> events = events(exchange);
-        exchange.getMessage().setBody(UsageEvent.columns(events));
+    /** A call that held credit or cost something is settled; an unauthenticated or free unreserved one is not. */
+    static boolean needsSettlement(UsageEvent event) {
+        return event.userId() != null && (event.reserved() || event.cost().signum() != 0);
     }
 
-    private void settle(Exchange exchange) {
-        wallets.settleAll(events(exchange).stream()
-                .filter(event -> event.userId() != null && (event.reserved() || event.cost().signum() != 0))
-                .map(event -> new WalletService.Settlement(event.requestId(), event.userId(), event.keyId(), event.cost(),
-                        "request " + event.outcome(), event.leaseId()))
-                .toList());
+    static WalletService.Settlement settlement(UsageEvent event) {
+        return new WalletService.Settlement(event.requestId(), event.userId(), event.keyId(), event.cost(),
+                "request " + event.outcome(), event.leaseId());
+    }
+
+    private static Throwable failure(Exchange exchange) {
+        return exchange.getException() != null ? exchange.getException()
+                : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
     }
 
     @SuppressWarnings("unchecked")
     private static List<UsageEvent> events(Exchange exchange) {
-        return (List<UsageEvent>) exchange.getProperty("events", List.class);
+        return (List<UsageEvent>) exchange.getProperty(EVENTS, List.class);
     }
 }

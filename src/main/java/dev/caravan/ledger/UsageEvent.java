@@ -8,6 +8,8 @@ import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.IntFunction;
 
+import dev.caravan.text.SafeText;
+
 /**
  * One request as the usage ledger records it: who, what, who answered, tokens, cost and how it went.
  * {@code estimated} is true when the tokens were counted by Caravan (the provider reported none, or the
@@ -17,6 +19,24 @@ public record UsageEvent(String requestId, String clientRequestId, UUID userId, 
         String model, String requestedModel, long promptTokens, long completionTokens, long cachedTokens, BigDecimal cost,
         boolean estimated, boolean cached, int status, String outcome, Long latencyMs, Long ttftMs, int attempts,
         boolean reserved, String leaseId) {
+
+    /** The longest text a ledger column keeps; longer values are cut (the edge refuses a longer model). */
+    static final int MAX_TEXT = 256;
+
+    /**
+     * Every text is made storable here, once: a value a client or a provider chose (the requested model, the
+     * model a provider names in its answer) can never make the batch insert fail (see SafeText).
+     */
+    public UsageEvent {
+        requestId = SafeText.forStorage(requestId, MAX_TEXT);
+        clientRequestId = SafeText.forStorage(clientRequestId, MAX_TEXT);
+        operation = SafeText.forStorage(operation, MAX_TEXT);
+        profile = SafeText.forStorage(profile, MAX_TEXT);
+        provider = SafeText.forStorage(provider, MAX_TEXT);
+        model = SafeText.forStorage(model, MAX_TEXT);
+        requestedModel = SafeText.forStorage(requestedModel, MAX_TEXT);
+        outcome = SafeText.forStorage(outcome, MAX_TEXT);
+    }
 
     /** The exchange property the API routes leave the event in, for the ledger wire tap. */
     public static final String PROPERTY = "caravan.usage";

@@ -27,6 +27,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class CreditLeasesTest extends GatewayTestSupport {
 
+    /** These tests settle through WalletService directly, without ledger rows (see GatewayTestSupport). */
+    @Override
+    protected boolean chargesGoThroughTheLedger() {
+        return false;
+    }
+
+
     @Autowired
     ReservationSweeper sweeper;
 

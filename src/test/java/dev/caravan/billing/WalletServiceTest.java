@@ -19,6 +19,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Reserve-then-settle against the real PostgreSQL: exact decimal arithmetic, idempotence, budgets. */
 class WalletServiceTest extends GatewayTestSupport {
 
+    /** These tests settle through WalletService directly, without ledger rows (see GatewayTestSupport). */
+    @Override
+    protected boolean chargesGoThroughTheLedger() {
+        return false;
+    }
+
+
     @Autowired
     BudgetPeriods periods;
     @Autowired

@@ -2,6 +2,7 @@ package dev.caravan.support;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.io.InputStream;
@@ -20,11 +21,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.caravan.CaravanApplication;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import dev.caravan.account.ApiKey;
 import dev.caravan.account.KeyService;
 import dev.caravan.account.UserStore;
 import dev.caravan.billing.WalletService;
+import dev.caravan.ledger.Reconciliation;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
@@ -35,6 +39,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Starts the real gateway (all of routes/ plus the test's stub providers and profiles) on a random port, with
@@ -101,6 +106,11 @@ public abstract class GatewayTestSupport {
     protected WalletService wallets;
     @Autowired
     protected JdbcTemplate jdbc;
+    @Autowired
+    protected Reconciliation reconciliation;
+
+    /** The wallets this test made: after it, their books must add up (see {@link #booksBalance}). */
+    private final List<UUID> testWallets = new ArrayList<>();
 
     /** A user key with $1000 in its wallet, used by default for every request of the tests. */
     protected static String userKey;
@@ -122,6 +132,31 @@ public abstract class GatewayTestSupport {
         }
     }
 
+    /**
+     * After every test, each wallet it made reconciles: its balance is its top-ups minus its ledger charges, and
+     * it holds exactly its open reservations and leases (settlements in flight are waited for).
+     */
+    @AfterEach
+    void booksBalance() {
+        if (testWallets.isEmpty() || !chargesGoThroughTheLedger()) {
+            return;
+        }
+        if (userId != null && !testWallets.contains(userId)) {
+            testWallets.add(userId);
+        }
+        Awaitility.await("reconciliation of the test's wallets").atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(100)).untilAsserted(() -> assertThat(reconciliation.run().differences())
+                        .filteredOn(difference -> testWallets.contains(difference.userId())).isEmpty());
+    }
+
+    /**
+     * False for tests of the wallet itself, which charge through WalletService directly, without ledger rows:
+     * their wallets cannot reconcile against the ledger, and they assert the exact balances themselves.
+     */
+    protected boolean chargesGoThroughTheLedger() {
+        return true;
+    }
+
     /** A user with a wallet holding {@code credits} and one key without limits. */
     protected record Account(UUID userId, UUID keyId, String key) {
     }
@@ -132,6 +167,7 @@ public abstract class GatewayTestSupport {
 
     protected Account newAccount(BigDecimal credits, BigDecimal dailyBudget, BigDecimal monthlyBudget) {
         UserStore.User user = users.create("user-" + UUID.randomUUID() + "@caravan.test", "Test user");
+        testWallets.add(user.id());
         if (credits.signum() > 0) {
             wallets.credit(user.id(), credits, "topup", "test setup", "tests");
         }

@@ -18,6 +18,7 @@ import dev.caravan.api.ApiException;
 import dev.caravan.api.RequestIds;
 import dev.caravan.openai.OpenAiError;
 import jakarta.servlet.http.HttpServletRequest;
+import dev.caravan.text.SafeText;
 import org.apache.camel.Exchange;
 
 /**
@@ -75,6 +76,16 @@ public final class ApiRequest {
         }
     }
 
+    /** The {@code {name}} segment of the path as a number id; one that is not a number names nothing (404). */
+    public long pathNumber(String name, String notFoundCode, String what) {
+        String value = exchange.getIn().getHeader(name, String.class);
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw notFound(notFoundCode, what, SafeText.forStorage(value, 64));
+        }
+    }
+
     public static ApiException notFound(String code, String what, Object id) {
         return new ApiException(new OpenAiError(404, "No such " + what + ": " + id, OpenAiError.NOT_FOUND, "id", code));
     }
@@ -84,7 +95,11 @@ public final class ApiRequest {
         HttpServletRequest request = exchange.getIn().getHeader(RequestCredentials.SERVLET_REQUEST_HEADER,
                 HttpServletRequest.class);
         String value = request == null ? null : request.getParameter(name);
-        return value == null || value.isBlank() ? null : value.trim();
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        JsonFields.storable(value, name);
+        return value.trim();
     }
 
     public int intQuery(String name, int defaultValue, int min, int max) {

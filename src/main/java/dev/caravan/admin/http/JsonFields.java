@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.api.ApiException;
 import dev.caravan.openai.JsonTypes;
+import dev.caravan.text.SafeText;
 
 /**
  * Typed, validated reads of request body fields. Each refusal is a 400 naming the field, worded like OpenAI's
@@ -70,6 +71,7 @@ public final class JsonFields {
             throw ApiException.invalid("Invalid '" + field + "': longer than " + maxLength + " characters.", field,
                     "invalid_value");
         }
+        storable(text, field);
         return text;
     }
 
@@ -162,6 +164,7 @@ public final class JsonFields {
                 throw ApiException.invalid("Invalid '" + path + "': expected 1 to " + maxLength + " characters.", path,
                         "invalid_value");
             }
+            storable(text, path);
             items.add(text);
         }
         return List.copyOf(items);
@@ -190,6 +193,14 @@ public final class JsonFields {
                 throw ApiException.invalid("Invalid '" + param + "': '" + text + "' is not an ISO-8601 timestamp "
                         + "such as 2025-01-31T12:00:00Z.", param, "invalid_value");
             }
+        }
+    }
+
+    /** Refuses text the database or a log line cannot take as it is (see {@link SafeText}). */
+    public static void storable(String text, String field) {
+        String problem = SafeText.problem(text);
+        if (problem != null) {
+            throw ApiException.invalid("Invalid '" + field + "': " + problem + ".", field, "invalid_value");
         }
     }
 
