@@ -55,8 +55,9 @@ public class DatabaseConfiguration {
                     // calls to settle, the last ledger batch to write and credit leases to return
                     .setRegisterShutdownHook(false)
                     .start();
-            PostmasterPidFile.read(dataDir.resolve(PostmasterPidFile.NAME))
-                    .ifPresent(postmaster -> guard.started(postmaster.pid()));
+            PostmasterPidFile.read(dataDir.resolve(PostmasterPidFile.NAME)).ifPresentOrElse(
+                    postmaster -> guard.started(postmaster.pid()),
+                    () -> LOG.warn("no postmaster.pid in {}: the embedded PostgreSQL runs without a watchdog", dataDir));
             LOG.info("embedded PostgreSQL started on port {} with data in {} (set DATABASE_URL to use a server)",
                     postgres.getPort(), dataDir.toAbsolutePath());
             return new EmbeddedDatabase(postgres, guard);
