@@ -9,6 +9,7 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.caravan.embedded.EmbeddedProcessGuard;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +20,11 @@ import org.springframework.context.annotation.Configuration;
  * The DataSource: the PostgreSQL server named by {@code caravan.database.url} (DATABASE_URL) in production,
  * or, when none is set, a real PostgreSQL started in-process with its data under {@code ./data}, so the quick
  * start needs nothing installed. Flyway migrates either one at startup.
+ * <p>
+ * The embedded server is started through pg_ctl, so it is not a child that dies with the JVM. An
+ * {@link EmbeddedProcessGuard} keeps it tied to this gateway: one gateway per data directory (a second one is
+ * refused with a one-line reason), a PostgreSQL left running by a killed gateway is fast-stopped on the next
+ * start, and a watchdog process stops PostgreSQL when this JVM dies without stopping it.
  */
 @Configuration(proxyBeanMethods = false)
 public class DatabaseConfiguration {
@@ -28,11 +34,18 @@ public class DatabaseConfiguration {
     @Bean(destroyMethod = "close")
     public EmbeddedDatabase embeddedDatabase(DatabaseProperties properties) {
         if (!properties.embedded()) {
-            return new EmbeddedDatabase(null);
+            return new EmbeddedDatabase(null, null);
         }
         Path dataDir = Path.of(properties.embeddedDataDir() == null ? "data/postgres" : properties.embeddedDataDir());
         try {
             Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not create the embedded PostgreSQL data directory " + dataDir, e);
+        }
+        EmbeddedProcessGuard guard = EmbeddedProcessGuard.claim(new EmbeddedProcessGuard.Server("PostgreSQL",
+                "postgres", dataDir, dataDir.resolve(PostmasterPidFile.NAME), PostmasterPidFile::read,
+                "set caravan.database.embedded-data-dir to another directory, or DATABASE_URL to a PostgreSQL server."));
+        try {
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
@@ -42,11 +55,18 @@ public class DatabaseConfiguration {
                     // calls to settle, the last ledger batch to write and credit leases to return
                     .setRegisterShutdownHook(false)
                     .start();
+            PostmasterPidFile.read(dataDir.resolve(PostmasterPidFile.NAME)).ifPresentOrElse(
+                    postmaster -> guard.started(postmaster.pid()),
+                    () -> LOG.warn("no postmaster.pid in {}: the embedded PostgreSQL runs without a watchdog", dataDir));
             LOG.info("embedded PostgreSQL started on port {} with data in {} (set DATABASE_URL to use a server)",
                     postgres.getPort(), dataDir.toAbsolutePath());
-            return new EmbeddedDatabase(postgres);
+            return new EmbeddedDatabase(postgres, guard);
         } catch (IOException e) {
+            guard.close();
             throw new UncheckedIOException("could not start the embedded PostgreSQL in " + dataDir, e);
+        } catch (RuntimeException e) {
+            guard.close();
+            throw e;
         }
     }
 
@@ -66,8 +86,12 @@ public class DatabaseConfiguration {
         return new HikariDataSource(config);
     }
 
-    /** Holds the embedded server (null when a server is configured) so it stops after the pool is closed. */
-    public record EmbeddedDatabase(EmbeddedPostgres postgres) implements AutoCloseable {
+    /**
+     * Holds the embedded server (null when a server is configured) so it stops after the pool is closed, and its
+     * guard, released only once PostgreSQL has stopped: its watchdog covers the stop too, and the data directory
+     * stays locked until nothing runs on it.
+     */
+    public record EmbeddedDatabase(EmbeddedPostgres postgres, EmbeddedProcessGuard guard) implements AutoCloseable {
 
         public DataSource dataSource() {
             return postgres == null ? null : postgres.getPostgresDatabase();
@@ -75,8 +99,14 @@ public class DatabaseConfiguration {
 
         @Override
         public void close() throws IOException {
-            if (postgres != null) {
-                postgres.close();
+            try {
+                if (postgres != null) {
+                    postgres.close();
+                }
+            } finally {
+                if (guard != null) {
+                    guard.close();
+                }
             }
         }
     }

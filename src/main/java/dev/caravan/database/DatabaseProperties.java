@@ -10,7 +10,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param password        its password
  * @param schema          the schema Caravan's tables live in (created by the migrations)
  * @param maxPoolSize     connections to keep open
- * @param embeddedDataDir data folder of the embedded PostgreSQL (kept across restarts)
+ * @param embeddedDataDir data folder of the embedded PostgreSQL (kept across restarts; one gateway at a time, locked by
+ *                        {@code <folder>.lock} beside it)
  * @param embeddedPort    port of the embedded PostgreSQL; 0 picks a free one
  */
 @ConfigurationProperties("caravan.database")

@@ -1,0 +1,206 @@
+package dev.caravan.support;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The gateway as users start it: a separate JVM running {@code dev.caravan.CaravanApplication} from the
+ * project directory (so {@code application.yaml}, {@code routes/} and {@code config/} are found), on the
+ * embedded PostgreSQL in a data directory of the test's choosing, with its console written to a file.
+ */
+public final class GatewayProcess implements AutoCloseable {
+
+    private static final Pattern ADMIN_KEY = Pattern.compile("cvn_live_[A-Za-z0-9_-]+");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final Process process;
+    private final int port;
+    private final Path console;
+
+    private GatewayProcess(Process process, int port, Path console) {
+        this.process = process;
+        this.port = port;
+        this.console = console;
+    }
+
+    /** Starts a gateway on the embedded PostgreSQL in {@code dataDir}, without an admin key configured. */
+    public static GatewayProcess start(Path dataDir, Path console) {
+        int port = freePort();
+        List<String> command = new ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-Xmx512m", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+                "-cp", productionClassPath(),
+                "dev.caravan.CaravanApplication",
+                "--server.port=" + port,
+                "--caravan.database.url=",
+                "--caravan.database.embedded-data-dir=" + dataDir,
+                "--caravan.auth.admin-key=",
+                "--camel.main.jmx-enabled=false",
+                "--camel.main.routes-reload-enabled=false"));
+        try {
+            Process process = new ProcessBuilder(command)
+                    .directory(Path.of("").toAbsolutePath().toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(console.toFile())
+                    .start();
+            return new GatewayProcess(process, port, console);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    public String console() {
+        try {
+            return Files.readString(console, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits until {@code GET /health} answers 200; fails early with the console if the JVM exits first. */
+    public GatewayProcess awaitHealthy() {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            if (!process.isAlive()) {
+                throw new AssertionError("the gateway exited with " + process.exitValue() + ":\n" + console());
+            }
+            return healthStatus() == 200;
+        });
+        return this;
+    }
+
+    public int healthStatus() {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(uri("/health")).timeout(Duration.ofSeconds(5)).GET().build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** The admin key the first start on an empty data directory printed. */
+    public Optional<String> printedAdminKey() {
+        Matcher matcher = ADMIN_KEY.matcher(console());
+        return matcher.find() ? Optional.of(matcher.group()) : Optional.empty();
+    }
+
+    /**
+     * What a user does first (README, Quick start): with the admin key, a user with credits and a key, then a
+     * chat completion on the built-in {@code demo} provider. Returns that call's response.
+     */
+    public HttpResponse<String> chatAsNewUser(String adminKey) {
+        JsonNode user = json(post("/admin/users", adminKey,
+                "{\"name\":\"Ada\",\"email\":\"ada-" + System.nanoTime() + "@example.com\"}"));
+        String userId = user.get("id").asText();
+        json(post("/admin/users/" + userId + "/credits", adminKey,
+                "{\"amount\":5,\"kind\":\"topup\",\"reason\":\"welcome credits\"}"));
+        String key = json(post("/admin/users/" + userId + "/keys", adminKey, "{\"name\":\"laptop\"}"))
+                .get("key").asText();
+        return post("/v1/chat/completions", key,
+                "{\"model\":\"demo\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}");
+    }
+
+    /** SIGKILL, as kill -9 or the OOM killer would: no shutdown hook runs. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The processes the gateway started and that are still its children (the PostgreSQL watchdog). */
+    public List<ProcessHandle> children() {
+        return process.children().collect(Collectors.toList());
+    }
+
+    @Override
+    public void close() {
+        List<ProcessHandle> children = children();
+        kill();
+        children.forEach(ProcessHandle::destroyForcibly);
+    }
+
+    private HttpResponse<String> post(String path, String bearer, String body) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+                    .header("Authorization", "Bearer " + bearer).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode json(HttpResponse<String> response) {
+        if (response.statusCode() / 100 != 2) {
+            throw new AssertionError(response.request().uri() + " answered " + response.statusCode() + ": "
+                    + response.body());
+        }
+        try {
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://localhost:" + port + path);
+    }
+
+    /**
+     * The test JVM's class path without the test classes, so the child runs the gateway as shipped. Surefire
+     * starts its JVM from a manifest-only jar and keeps the real path in {@code surefire.test.class.path}.
+     */
+    private static String productionClassPath() {
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        return Arrays.stream(classPath.split(File.pathSeparator))
+                .filter(entry -> !entry.endsWith("test-classes") && !entry.endsWith("test-classes" + File.separator))
+                .collect(Collectors.joining(File.pathSeparator));
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
