@@ -16,14 +16,14 @@ import dev.caravan.embedded.LeftoverServer;
  * there when it is killed). Its first lines are the postmaster's pid, the absolute data directory, its start
  * time in epoch seconds and its port.
  */
-final class PostmasterPidFile {
+public final class PostmasterPidFile {
 
-    static final String NAME = "postmaster.pid";
+    public static final String NAME = "postmaster.pid";
 
     private PostmasterPidFile() {
     }
 
-    static Optional<LeftoverServer> read(Path file) {
+    public static Optional<LeftoverServer> read(Path file) {
         try {
             return parse(Files.readAllLines(file, StandardCharsets.UTF_8));
         } catch (NoSuchFileException e) {

@@ -5,6 +5,7 @@ import java.util.List;
 import dev.caravan.billing.WalletService;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.AggregationStrategies;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.stereotype.Component;
@@ -39,10 +40,12 @@ public class LedgerRoutes extends RouteBuilder {
 
     private final WalletService wallets;
     private final LedgerIsolation isolation;
+    private final ProducerTemplate producer;
 
-    public LedgerRoutes(WalletService wallets, LedgerIsolation isolation) {
+    public LedgerRoutes(WalletService wallets, LedgerIsolation isolation, ProducerTemplate producer) {
         this.wallets = wallets;
         this.isolation = isolation;
+        this.producer = producer;
     }
 
     @Override
@@ -77,18 +80,32 @@ public class LedgerRoutes extends RouteBuilder {
                     .process(exchange -> isolation.isolate(events(exchange), failure(exchange)))
                 .end()
                 .setProperty(EVENTS, body())
-                .to("direct:ledger-write");
+                .process(this::writeOnce);
 
-        // one attempt at a batch: the insert and the settlement, both idempotent
+        // One attempt at a batch: the insert and the settlement, both idempotent, in one transaction, so that a
+        // crash between them cannot leave ledger rows that nobody charges (the sweeper charges only leased
+        // calls); one commit instead of two, too.
         from("direct:ledger-write")
                 .routeId("ledger-write")
                 .startupOrder(1)
                 .errorHandler(noErrorHandler())
+                .transacted()
                 .setProperty(EVENTS, body())
                 .process(exchange -> exchange.getMessage().setBody(UsageEvent.columns(events(exchange))))
                 .to(INSERT)
                 .process(exchange -> wallets.settleAll(events(exchange).stream()
                         .filter(LedgerRoutes::needsSettlement).map(LedgerRoutes::settlement).toList()));
+    }
+
+    /**
+     * Runs {@code direct:ledger-write} on an exchange of its own: its transaction marks the exchange it runs on
+     * as transacted, and Camel's error handler leaves a transacted exchange alone (no retry, no onException).
+     */
+    private void writeOnce(Exchange exchange) throws Exception {
+        Exchange attempt = producer.send("direct:ledger-write", write -> write.getMessage().setBody(events(exchange)));
+        if (attempt.getException() != null) {
+            throw attempt.getException();
+        }
     }
 
     /** A call that held credit or cost something is settled; an unauthenticated or free unreserved one is not. */

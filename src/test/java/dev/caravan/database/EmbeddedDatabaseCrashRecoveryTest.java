@@ -5,10 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 import dev.caravan.embedded.LeftoverServer;
 import dev.caravan.support.GatewayProcess;
@@ -111,20 +109,7 @@ class EmbeddedDatabaseCrashRecoveryTest {
     /** Every JVM, watchdog and PostgreSQL of these tests ends here, whether they passed or not. */
     @AfterAll
     void stopEverything() throws IOException {
-        started.forEach(GatewayProcess::close);
-        postmasterPid().filter(EmbeddedDatabaseCrashRecoveryTest::alive).ifPresent(pid -> {
-            try {
-                new ProcessBuilder("kill", "-INT", Long.toString(pid)).start().waitFor();
-            } catch (IOException e) {
-                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            await().atMost(STOPPED_WITHIN).until(() -> !alive(pid));
-        });
-        try (Stream<Path> files = Files.walk(root)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        }
+        GatewayProcess.cleanUp(started, dataDir, root);
     }
 
     private GatewayProcess start(String name) {
@@ -138,6 +123,6 @@ class EmbeddedDatabaseCrashRecoveryTest {
     }
 
     private static boolean alive(long pid) {
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        return GatewayProcess.alive(pid);
     }
 }

@@ -14,15 +14,21 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.caravan.database.PostmasterPidFile;
+import dev.caravan.embedded.LeftoverServer;
 
 import static org.awaitility.Awaitility.await;
 
@@ -47,20 +53,30 @@ public final class GatewayProcess implements AutoCloseable {
         this.console = console;
     }
 
-    /** Starts a gateway on the embedded PostgreSQL in {@code dataDir}, without an admin key configured. */
-    public static GatewayProcess start(Path dataDir, Path console) {
+    /**
+     * Starts a gateway on the embedded PostgreSQL in {@code dataDir}, without an admin key configured;
+     * {@code settings} ({@code --key=value}) come after the defaults and so override them.
+     */
+    public static GatewayProcess start(Path dataDir, Path console, String... settings) {
         int port = freePort();
+        // one value per setting: Spring Boot would join a repeated --key=value into a list
+        Map<String, String> arguments = new LinkedHashMap<>();
+        arguments.put("server.port", Integer.toString(port));
+        arguments.put("caravan.database.url", "");
+        arguments.put("caravan.database.embedded-data-dir", dataDir.toString());
+        arguments.put("caravan.auth.admin-key", "");
+        arguments.put("camel.main.jmx-enabled", "false");
+        arguments.put("camel.main.routes-reload-enabled", "false");
+        for (String setting : settings) {
+            int equals = setting.indexOf('=');
+            arguments.put(setting.substring(2, equals), setting.substring(equals + 1));
+        }
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"),
                 "-Xmx512m", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
                 "-cp", productionClassPath(),
-                "dev.caravan.CaravanApplication",
-                "--server.port=" + port,
-                "--caravan.database.url=",
-                "--caravan.database.embedded-data-dir=" + dataDir,
-                "--caravan.auth.admin-key=",
-                "--camel.main.jmx-enabled=false",
-                "--camel.main.routes-reload-enabled=false"));
+                "dev.caravan.CaravanApplication"));
+        arguments.forEach((key, value) -> command.add("--" + key + "=" + value));
         try {
             Process process = new ProcessBuilder(command)
                     .directory(Path.of("").toAbsolutePath().toFile())
@@ -156,7 +172,45 @@ public final class GatewayProcess implements AutoCloseable {
         children.forEach(ProcessHandle::destroyForcibly);
     }
 
-    private HttpResponse<String> post(String path, String bearer, String body) {
+    /**
+     * Ends every given gateway and whatever PostgreSQL is still running on {@code dataDir} (fast shutdown, as
+     * its watchdog would), then deletes {@code root}: no process or file of a test outlives it.
+     */
+    public static void cleanUp(List<GatewayProcess> gateways, Path dataDir, Path root) throws IOException {
+        gateways.forEach(GatewayProcess::close);
+        PostmasterPidFile.read(dataDir.resolve(PostmasterPidFile.NAME)).map(LeftoverServer::pid)
+                .filter(GatewayProcess::alive).ifPresent(pid -> {
+                    try {
+                        new ProcessBuilder("kill", "-INT", Long.toString(pid)).start().waitFor();
+                    } catch (IOException e) {
+                        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    await().atMost(Duration.ofSeconds(30)).until(() -> !alive(pid));
+                });
+        try (Stream<Path> files = Files.walk(root)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+    }
+
+    public static boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    public HttpResponse<String> get(String path, String bearer) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+                    .header("Authorization", "Bearer " + bearer).GET().build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public HttpResponse<String> post(String path, String bearer, String body) {
         try {
             return HTTP.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
                     .header("Authorization", "Bearer " + bearer).header("Content-Type", "application/json")
@@ -181,7 +235,7 @@ public final class GatewayProcess implements AutoCloseable {
         }
     }
 
-    private URI uri(String path) {
+    public URI uri(String path) {
         return URI.create("http://localhost:" + port + path);
     }
 
