@@ -6,6 +6,7 @@ import java.net.SocketTimeoutException;
 import dev.caravan.routing.Attempt;
 import dev.caravan.routing.CallContext;
 import dev.caravan.routing.RouteCatalog;
+import dev.caravan.text.SafeText;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.Exchange;
@@ -87,8 +88,8 @@ class ProviderProducer extends DefaultAsyncProducer {
         if (kind == FailureKind.UNAVAILABLE) {
             LOG.debug("provider {} skipped: not configured", name);
         } else {
-            LOG.warn("provider {} model {} failed: {} ({}: {})", name, model, kind, failure.getClass().getSimpleName(),
-                    failure.getMessage());
+            LOG.warn("provider {} model {} failed: {} ({}: {})", name, SafeText.forStorage(model, 256), kind,
+                    failure.getClass().getSimpleName(), SafeText.forStorage(failure.getMessage(), 500));
         }
         exchange.setException(failure instanceof ProviderFailureException ? failure
                 : new ProviderFailureException(kind, status, kind.name().toLowerCase() + ": " + failure.getMessage()));
