@@ -90,11 +90,7 @@ class LedgerIsolationTest extends GatewayTestSupport {
     void aBatchWithOneUnwritableRowWritesTheOthersDeadLettersItAndChargesThemAll() throws Exception {
         Account account = newAccount(new BigDecimal("1.00"));
         String poisoned = "req_poison_" + UUID.randomUUID().toString().replace("-", "");
-        jdbc.execute("create or replace function ledger_test_poison() returns trigger language plpgsql as $$ begin "
-                + "if new.request_id like 'req_poison_%' then raise exception using errcode = '22023', "
-                + "message = 'poisoned row for the test'; end if; return new; end $$");
-        jdbc.execute("create trigger ledger_test_poison before insert on usage_ledger for each row "
-                + "execute function ledger_test_poison()");
+        poisonLedgerRows();
         double deadLettersBefore = deadLetterCount();
         NotifyBuilder alerted = new NotifyBuilder(camel).fromRoute("alerts").whenDone(1).create();
         List<UsageEvent> batch = new ArrayList<>();
@@ -145,11 +141,7 @@ class LedgerIsolationTest extends GatewayTestSupport {
     void aDeadLetterTheLedgerStillRefusesIsNotMarkedReplayed() {
         Account account = newAccount(new BigDecimal("1.00"));
         String poisoned = "req_poison_" + UUID.randomUUID().toString().replace("-", "");
-        jdbc.execute("create or replace function ledger_test_poison() returns trigger language plpgsql as $$ begin "
-                + "if new.request_id like 'req_poison_%' then raise exception using errcode = '22023', "
-                + "message = 'poisoned row for the test'; end if; return new; end $$");
-        jdbc.execute("create trigger ledger_test_poison before insert on usage_ledger for each row "
-                + "execute function ledger_test_poison()");
+        poisonLedgerRows();
         try {
             producer.sendBody("direct:ledger-batch", List.of(event(poisoned, account)));
             long id = jdbc.queryForObject("select id from ledger_dead_letters where request_id = ?", Long.class, poisoned);
@@ -162,6 +154,15 @@ class LedgerIsolationTest extends GatewayTestSupport {
         }
         assertThat(json(admin("GET", "/admin/ledger/dead-letters").body()).get("data").findValuesAsText("request_id"))
                 .contains(poisoned);
+    }
+
+    /** From now until the trigger is dropped, the ledger refuses every row whose request id starts req_poison_. */
+    private void poisonLedgerRows() {
+        jdbc.execute("create or replace function ledger_test_poison() returns trigger language plpgsql as $$ begin "
+                + "if new.request_id like 'req_poison_%' then raise exception using errcode = '22023', "
+                + "message = 'poisoned row for the test'; end if; return new; end $$");
+        jdbc.execute("create trigger ledger_test_poison before insert on usage_ledger for each row "
+                + "execute function ledger_test_poison()");
     }
 
     private static UsageEvent event(String requestId, Account account) {
