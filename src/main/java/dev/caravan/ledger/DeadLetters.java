@@ -87,13 +87,6 @@ public class DeadLetters {
         }
     }
 
-    /** Open (not replayed) dead letters, oldest first. */
-    public List<Map<String, Object>> list(boolean includeReplayed, int limit, int offset) {
-        return jdbc.queryForList("select id, request_id, user_id, key_id, cost, charged, error, created_at, replayed_at "
-                + "from ledger_dead_letters" + (includeReplayed ? "" : " where replayed_at is null")
-                + " order by id limit ? offset ?", limit, offset);
-    }
-
     public Optional<DeadLetter> find(long id) {
         return jdbc.query("select id, request_id, event, replayed_at from ledger_dead_letters where id = ?",
                 (rs, n) -> new DeadLetter(rs.getLong("id"), rs.getString("request_id"), fromJson(rs.getString("event")),
