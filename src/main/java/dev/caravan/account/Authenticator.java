@@ -11,7 +11,7 @@ import java.util.Optional;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
-import dev.caravan.api.ApiException;
+import dev.caravan.openai.ApiException;
 import dev.caravan.openai.OpenAiError;
 import org.springframework.stereotype.Component;
 

@@ -11,7 +11,7 @@ import dev.caravan.admin.http.ApiReply;
 import dev.caravan.admin.http.ApiRequest;
 import dev.caravan.admin.http.JsonOut;
 import dev.caravan.admin.http.JsonRows;
-import dev.caravan.api.ApiException;
+import dev.caravan.openai.ApiException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 

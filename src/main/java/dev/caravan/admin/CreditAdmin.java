@@ -11,8 +11,8 @@ import dev.caravan.admin.http.ApiRequest;
 import dev.caravan.admin.http.JsonFields;
 import dev.caravan.admin.http.JsonOut;
 import dev.caravan.admin.http.JsonRows;
-import dev.caravan.api.ApiException;
 import dev.caravan.billing.WalletService;
+import dev.caravan.openai.ApiException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 

@@ -13,7 +13,7 @@ import dev.caravan.admin.http.ApiReply;
 import dev.caravan.admin.http.ApiRequest;
 import dev.caravan.admin.http.JsonFields;
 import dev.caravan.admin.http.JsonOut;
-import dev.caravan.api.ApiException;
+import dev.caravan.openai.ApiException;
 import dev.caravan.openai.OpenAiError;
 import org.springframework.stereotype.Component;
 

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.account.ApiKey;
 import dev.caravan.account.Cidr;
 import dev.caravan.admin.http.JsonFields;
-import dev.caravan.api.ApiException;
+import dev.caravan.openai.ApiException;
 
 /**
  * Reads and checks the settings of an API key from an admin request: CIDR blocks must parse, budgets are

@@ -1,7 +1,7 @@
 package dev.caravan.api;
 
+import dev.caravan.call.CallContext;
 import dev.caravan.openai.Usage;
-import dev.caravan.routing.CallContext;
 import dev.caravan.text.SafeText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +23,7 @@ public final class AccessLog {
             LOG.info("{} model={} provider={} upstream_model={} status={} outcome={} attempts={} prompt_tokens={} "
                             + "completion_tokens={} ms={}", call.operation().name().toLowerCase(),
                     SafeText.forStorage(call.requestedModel(), MAX_MODEL_SHOWN),
-                    call.provider(), call.model(), status, outcome, ResponseHeaders.attemptsMade(call.attempts()),
+                    call.provider(), call.model(), status, outcome, call.attemptsMade(),
                     usage == null ? "-" : usage.promptTokens(), usage == null ? "-" : usage.completionTokens(), millis);
         }
         MDC.remove(RequestIntake.MDC_KEY);

@@ -4,6 +4,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.openai.ApiException;
 import dev.caravan.openai.JsonTypes;
 
 /**

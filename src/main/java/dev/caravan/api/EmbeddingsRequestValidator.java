@@ -2,6 +2,7 @@ package dev.caravan.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.openai.ApiException;
 
 /** The checks of {@code POST /v1/embeddings}: a model, a non-empty input, a known encoding format. */
 public final class EmbeddingsRequestValidator {

@@ -2,12 +2,14 @@ package dev.caravan.api;
 
 import java.util.List;
 
+import dev.caravan.call.Attempt;
+import dev.caravan.call.CallContext;
+import dev.caravan.call.FailureKind;
+import dev.caravan.call.RequestIds;
 import dev.caravan.ledger.UsageRecorder;
+import dev.caravan.openai.ApiException;
 import dev.caravan.openai.OpenAiError;
-import dev.caravan.provider.FailureKind;
 import dev.caravan.provider.ProviderFailureException;
-import dev.caravan.routing.Attempt;
-import dev.caravan.routing.CallContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;

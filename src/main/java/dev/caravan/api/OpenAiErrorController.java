@@ -1,5 +1,6 @@
 package dev.caravan.api;
 
+import dev.caravan.call.RequestIds;
 import dev.caravan.openai.OpenAiError;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;

@@ -2,6 +2,7 @@ package dev.caravan.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.openai.ApiException;
 import dev.caravan.openai.JsonTypes;
 import dev.caravan.text.SafeText;
 

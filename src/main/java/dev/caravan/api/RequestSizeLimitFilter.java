@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
+import dev.caravan.call.RequestIds;
 import dev.caravan.openai.OpenAiError;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;

@@ -1,9 +1,7 @@
 package dev.caravan.api;
 
-import java.util.List;
-
-import dev.caravan.routing.Attempt;
-import dev.caravan.routing.CallContext;
+import dev.caravan.call.CallContext;
+import dev.caravan.call.RequestIds;
 
 /** Caravan's own response headers: who answered and how many providers were tried. */
 public final class ResponseHeaders {
@@ -26,17 +24,7 @@ public final class ResponseHeaders {
         if (call.profile() != null) {
             header.set(PROFILE, call.profile());
         }
-        header.set(ATTEMPTS, Integer.toString(attemptsMade(call.attempts())));
-    }
-
-    public static int attemptsMade(List<Attempt> attempts) {
-        int made = 0;
-        for (Attempt attempt : attempts) {
-            if (attempt.failure() != dev.caravan.provider.FailureKind.UNAVAILABLE) {
-                made++;
-            }
-        }
-        return made;
+        header.set(ATTEMPTS, Integer.toString(call.attemptsMade()));
     }
 
     @FunctionalInterface

@@ -4,12 +4,12 @@ import java.math.BigDecimal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.billing.Pricing;
+import dev.caravan.call.CallContext;
 import dev.caravan.ledger.UsageRecorder;
 import dev.caravan.openai.CompletionTokens;
 import dev.caravan.openai.Json;
 import dev.caravan.openai.Usage;
 import dev.caravan.provider.ProviderResult;
-import dev.caravan.routing.CallContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.springframework.stereotype.Component;

@@ -10,6 +10,7 @@ import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.call.CallContext;
 import dev.caravan.openai.CompletionTokens;
 import dev.caravan.openai.Json;
 import dev.caravan.openai.OpenAiError;
@@ -17,7 +18,6 @@ import dev.caravan.openai.Usage;
 import dev.caravan.provider.ChunkStream;
 import dev.caravan.provider.StreamChunk;
 import dev.caravan.provider.UpstreamStreamException;
-import dev.caravan.routing.CallContext;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,6 +1,6 @@
 package dev.caravan.billing;
 
-import dev.caravan.routing.CallContext;
+import dev.caravan.call.CallContext;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 

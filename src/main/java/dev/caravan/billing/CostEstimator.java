@@ -3,10 +3,10 @@ package dev.caravan.billing;
 import java.math.BigDecimal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.caravan.provider.ProviderInfo;
-import dev.caravan.routing.CallContext;
-import dev.caravan.routing.Operation;
+import dev.caravan.call.CallContext;
+import dev.caravan.call.Operation;
 import dev.caravan.routing.ProfileInfo;
+import dev.caravan.routing.ProviderInfo;
 import dev.caravan.routing.RouteCatalog;
 import org.springframework.stereotype.Component;
 

@@ -2,8 +2,8 @@ package dev.caravan.billing;
 
 import java.math.BigDecimal;
 
+import dev.caravan.call.CallContext;
 import dev.caravan.openai.Usage;
-import dev.caravan.routing.CallContext;
 import org.springframework.stereotype.Component;
 
 /** What a finished call costs: its usage at the price of the provider and model that answered it. */

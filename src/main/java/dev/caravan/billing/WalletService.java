@@ -13,7 +13,7 @@ import java.util.UUID;
 
 import dev.caravan.account.ApiKey;
 import dev.caravan.account.Identity;
-import dev.caravan.api.ApiException;
+import dev.caravan.openai.ApiException;
 import dev.caravan.openai.OpenAiError;
 import org.postgresql.util.PSQLException;
 import org.springframework.dao.DataAccessException;

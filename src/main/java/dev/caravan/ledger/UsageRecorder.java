@@ -3,11 +3,10 @@ package dev.caravan.ledger;
 import java.math.BigDecimal;
 
 import dev.caravan.account.Identity;
-import dev.caravan.api.ResponseHeaders;
 import dev.caravan.billing.CreditHold;
 import dev.caravan.billing.Price;
+import dev.caravan.call.CallContext;
 import dev.caravan.openai.Usage;
-import dev.caravan.routing.CallContext;
 import org.apache.camel.Exchange;
 
 /** Leaves a finished call's {@link UsageEvent} on the exchange, for the ledger wire tap to pick up. */
@@ -45,7 +44,7 @@ public final class UsageRecorder {
                 call.operation().name().toLowerCase(), call.profile(), call.provider(), call.model(), call.requestedModel(),
                 used.promptTokens(), used.completionTokens(), used.cachedTokens(),
                 charged, usage != null && usage.estimated(), false,
-                status, outcome, latencyMs, ttftMs, ResponseHeaders.attemptsMade(call.attempts()), call.reserved() != null,
+                status, outcome, latencyMs, ttftMs, call.attemptsMade(), call.reserved() != null,
                 hold != null ? hold.leaseId() : null));
     }
 }

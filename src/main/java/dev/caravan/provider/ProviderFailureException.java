@@ -1,5 +1,7 @@
 package dev.caravan.provider;
 
+import dev.caravan.call.FailureKind;
+
 /**
  * A technical failure of one provider (5xx, 429, timeout, broken connection, not configured). It is what
  * the failover EIP reacts to. The message is safe to log: a status and a short reason, never a body or key.

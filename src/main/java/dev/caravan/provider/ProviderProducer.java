@@ -3,8 +3,10 @@ package dev.caravan.provider;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 
-import dev.caravan.routing.Attempt;
-import dev.caravan.routing.CallContext;
+import dev.caravan.call.Attempt;
+import dev.caravan.call.CallContext;
+import dev.caravan.call.FailureKind;
+import dev.caravan.routing.ProviderInfo;
 import dev.caravan.routing.RouteCatalog;
 import dev.caravan.text.SafeText;
 import org.apache.camel.AsyncCallback;

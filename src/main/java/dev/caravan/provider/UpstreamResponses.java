@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.caravan.call.FailureKind;
 import dev.caravan.openai.Json;
 import dev.caravan.openai.OpenAiError;
 import org.apache.camel.Exchange;

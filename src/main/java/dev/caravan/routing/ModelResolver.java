@@ -1,8 +1,8 @@
 package dev.caravan.routing;
 
-import dev.caravan.api.ApiException;
+import dev.caravan.call.CallContext;
+import dev.caravan.openai.ApiException;
 import dev.caravan.openai.OpenAiError;
-import dev.caravan.provider.ProviderInfo;
 import org.springframework.stereotype.Component;
 
 /**

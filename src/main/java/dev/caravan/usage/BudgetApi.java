@@ -10,9 +10,9 @@ import dev.caravan.account.ApiKey;
 import dev.caravan.admin.http.ApiReply;
 import dev.caravan.admin.http.ApiRequest;
 import dev.caravan.admin.http.JsonOut;
-import dev.caravan.api.ApiException;
 import dev.caravan.billing.BudgetPeriods;
 import dev.caravan.billing.WalletService;
+import dev.caravan.openai.ApiException;
 import org.springframework.stereotype.Component;
 
 /**

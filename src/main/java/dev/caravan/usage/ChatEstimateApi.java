@@ -5,14 +5,14 @@ import dev.caravan.account.Identity;
 import dev.caravan.admin.http.ApiReply;
 import dev.caravan.admin.http.ApiRequest;
 import dev.caravan.admin.http.JsonOut;
-import dev.caravan.api.ApiException;
 import dev.caravan.api.ChatRequestValidator;
 import dev.caravan.billing.CostEstimator;
 import dev.caravan.billing.WalletService;
+import dev.caravan.call.CallContext;
+import dev.caravan.call.Operation;
+import dev.caravan.openai.ApiException;
 import dev.caravan.openai.OpenAiError;
-import dev.caravan.routing.CallContext;
 import dev.caravan.routing.ModelResolver;
-import dev.caravan.routing.Operation;
 import org.springframework.stereotype.Component;
 
 /**

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.caravan.account.Identity;
 import dev.caravan.account.KeyStore;
-import dev.caravan.api.ApiException;
+import dev.caravan.openai.ApiException;
 import dev.caravan.openai.Json;
 import dev.caravan.openai.TokenCounter;
 import dev.caravan.support.GatewayTestSupport;

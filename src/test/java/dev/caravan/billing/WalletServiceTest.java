@@ -8,7 +8,7 @@ import java.util.UUID;
 
 import dev.caravan.account.ApiKey;
 import dev.caravan.account.Identity;
-import dev.caravan.api.ApiException;
+import dev.caravan.openai.ApiException;
 import dev.caravan.support.GatewayTestSupport;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;

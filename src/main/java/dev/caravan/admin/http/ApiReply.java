@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.caravan.api.RequestIds;
+import dev.caravan.call.RequestIds;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 

@@ -14,11 +14,11 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.account.Identity;
 import dev.caravan.account.RequestCredentials;
-import dev.caravan.api.ApiException;
-import dev.caravan.api.RequestIds;
+import dev.caravan.call.RequestIds;
+import dev.caravan.openai.ApiException;
 import dev.caravan.openai.OpenAiError;
-import jakarta.servlet.http.HttpServletRequest;
 import dev.caravan.text.SafeText;
+import jakarta.servlet.http.HttpServletRequest;
 import org.apache.camel.Exchange;
 
 /**

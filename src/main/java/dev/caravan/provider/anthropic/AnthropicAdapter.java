@@ -6,17 +6,17 @@ import java.time.Instant;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.caravan.api.ApiException;
+import dev.caravan.call.CallContext;
+import dev.caravan.call.FailureKind;
+import dev.caravan.call.Operation;
+import dev.caravan.openai.ApiException;
 import dev.caravan.openai.Json;
 import dev.caravan.openai.OpenAiError;
-import dev.caravan.provider.FailureKind;
 import dev.caravan.provider.ProviderFailureException;
-import dev.caravan.provider.ProviderResult;
 import dev.caravan.provider.ProviderKeys;
+import dev.caravan.provider.ProviderResult;
 import dev.caravan.provider.ProviderTarget;
 import dev.caravan.provider.UpstreamResponses;
-import dev.caravan.routing.CallContext;
-import dev.caravan.routing.Operation;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
@@ -46,7 +46,7 @@ public class AnthropicAdapter {
 
     private static final String PATH = "/v1/messages";
 
-    /** Builds the upstream request in the message: body, path and content headers (auth is set by the route). */
+    /** Builds the upstream request in the message: body, path and content headers, and the key (ProviderKeys), so it never enters the route model. */
     public void toUpstream(Exchange exchange) {
         CallContext call = CallContext.of(exchange);
         ProviderTarget target = ProviderTarget.of(exchange);

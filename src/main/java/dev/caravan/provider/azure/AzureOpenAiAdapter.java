@@ -2,14 +2,14 @@ package dev.caravan.provider.azure;
 
 import java.io.IOException;
 
+import dev.caravan.call.CallContext;
 import dev.caravan.openai.Json;
 import dev.caravan.provider.ProviderFailureException;
-import dev.caravan.provider.ProviderResult;
 import dev.caravan.provider.ProviderKeys;
+import dev.caravan.provider.ProviderResult;
 import dev.caravan.provider.ProviderTarget;
 import dev.caravan.provider.UpstreamResponses;
 import dev.caravan.provider.openai.OpenAiCompatibleAdapter;
-import dev.caravan.routing.CallContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
@@ -17,7 +17,7 @@ import org.springframework.stereotype.Component;
 /**
  * The two steps around the HTTP call of the {@code azure-openai} route template. Azure OpenAI speaks
  * OpenAI's wire format, so only the way there differs (deployment URL, {@code api-version}, no
- * {@code model} in the body; the {@code api-key} header is set by the route); the answer, streamed or
+ * {@code model} in the body; the {@code api-key} header is added here from ProviderKeys); the answer, streamed or
  * not, and its errors are read exactly as for any OpenAI-compatible provider.
  */
 @Component("azureOpenAi")

@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.caravan.routing.Operation;
+import dev.caravan.call.Operation;
 
 /**
  * What differs between an OpenAI request and the same request to Azure OpenAI: the deployment in the path,

@@ -11,13 +11,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.call.CallContext;
+import dev.caravan.call.Operation;
 import dev.caravan.openai.OpenAiError;
 import dev.caravan.openai.TokenCounter;
 import dev.caravan.openai.Usage;
 import dev.caravan.provider.ProviderResult;
 import dev.caravan.provider.ProviderTarget;
-import dev.caravan.routing.CallContext;
-import dev.caravan.routing.Operation;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 

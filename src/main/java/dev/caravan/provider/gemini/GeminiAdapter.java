@@ -9,18 +9,18 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.caravan.api.ApiException;
+import dev.caravan.call.CallContext;
+import dev.caravan.call.FailureKind;
+import dev.caravan.call.Operation;
+import dev.caravan.openai.ApiException;
 import dev.caravan.openai.Json;
 import dev.caravan.openai.OpenAiError;
 import dev.caravan.openai.Usage;
-import dev.caravan.provider.FailureKind;
 import dev.caravan.provider.ProviderFailureException;
-import dev.caravan.provider.ProviderResult;
 import dev.caravan.provider.ProviderKeys;
+import dev.caravan.provider.ProviderResult;
 import dev.caravan.provider.ProviderTarget;
 import dev.caravan.provider.UpstreamResponses;
-import dev.caravan.routing.CallContext;
-import dev.caravan.routing.Operation;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
@@ -47,7 +47,7 @@ public class GeminiAdapter {
     /** Set to true when the request was refused before any call: the route then skips the HTTP call. */
     public static final String REFUSED_PROPERTY = "caravanRefused";
 
-    /** Builds the upstream request: body, path, query and content headers (auth is set by the route). */
+    /** Builds the upstream request: body, path, query, content headers and the key (ProviderKeys), so it never enters the route model. */
     public void toUpstream(Exchange exchange) {
         CallContext call = CallContext.of(exchange);
         String model = model(ProviderTarget.of(exchange));

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.caravan.api.ApiException;
+import dev.caravan.openai.ApiException;
 import dev.caravan.openai.TokenCounter;
 import dev.caravan.openai.Usage;
 

@@ -7,9 +7,9 @@ import java.util.Deque;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.call.Operation;
 import dev.caravan.provider.ChunkStream;
 import dev.caravan.provider.StreamChunk;
-import dev.caravan.routing.Operation;
 import dev.caravan.support.JsonFixtures;
 import org.junit.jupiter.api.Test;
 

@@ -6,7 +6,7 @@ import java.util.Base64;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.caravan.api.ApiException;
+import dev.caravan.openai.ApiException;
 import dev.caravan.openai.Usage;
 import dev.caravan.support.JsonFixtures;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
-package dev.caravan.routing;
+package dev.caravan.call;
 
-import dev.caravan.provider.FailureKind;
+import dev.caravan.call.FailureKind;
 
 /**
  * One try of one provider within a request.

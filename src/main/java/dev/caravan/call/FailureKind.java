@@ -1,4 +1,4 @@
-package dev.caravan.provider;
+package dev.caravan.call;
 
 /** Why a provider attempt failed technically; decides the status the client sees when every provider fails. */
 public enum FailureKind {

@@ -1,4 +1,4 @@
-package dev.caravan.routing;
+package dev.caravan.call;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -7,6 +7,8 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.account.Identity;
+import dev.caravan.call.Attempt;
+import dev.caravan.call.Operation;
 import dev.caravan.openai.TokenCounter;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.camel.Exchange;
@@ -156,6 +158,19 @@ public final class CallContext {
             this.provider = attempt.provider();
             this.model = attempt.model();
         }
+    }
+
+    /** Providers actually tried: one skipped because it is not configured does not count. */
+    public int attemptsMade() {
+        int made = 0;
+        synchronized (attempts) {
+            for (Attempt attempt : attempts) {
+                if (attempt.failure() != FailureKind.UNAVAILABLE) {
+                    made++;
+                }
+            }
+        }
+        return made;
     }
 
     public List<Attempt> attempts() {

@@ -1,4 +1,4 @@
-package dev.caravan.provider;
+package dev.caravan.routing;
 
 import java.util.List;
 

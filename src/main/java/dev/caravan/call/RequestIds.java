@@ -1,4 +1,4 @@
-package dev.caravan.api;
+package dev.caravan.call;
 
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;

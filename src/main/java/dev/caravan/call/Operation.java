@@ -1,4 +1,4 @@
-package dev.caravan.routing;
+package dev.caravan.call;
 
 /** The OpenAI operations Caravan routes; each maps to a path on OpenAI-compatible providers. */
 public enum Operation {

@@ -1,4 +1,4 @@
-package dev.caravan.api;
+package dev.caravan.openai;
 
 import dev.caravan.openai.OpenAiError;
 
