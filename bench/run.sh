@@ -34,8 +34,11 @@ STUB_CHUNK_DELAY_MS=${STUB_CHUNK_DELAY_MS:-20}
 DATABASE_URL=${DATABASE_URL:-jdbc:postgresql://127.0.0.1:5432/test}
 DATABASE_USER=${DATABASE_USER:-postgres}
 BENCH_SCHEMA=${BENCH_SCHEMA:-caravan_bench}
-VERTX_FLOOR=${VERTX_FLOOR:-0}                  # 1: also measure bench/floor, the bare proxy on platform-http's Vert.x engine
-VERTX_PORT=${VERTX_PORT:-8090}
+VERTX_FLOOR=${VERTX_FLOOR:-1}                  # 1: also measure bench/floor: the bare proxy on platform-http's Vert.x engine,
+VERTX_PORT=${VERTX_PORT:-8090}                 #    stock (a worker per exchange) and non-blocking (event loop only)
+EVENTLOOP_PORT=${EVENTLOOP_PORT:-8091}
+NGINX_FLOOR=${NGINX_FLOOR:-1}                  # 1: also measure nginx as a plain reverse proxy (one extra hop, in C)
+NGINX_PORT=${NGINX_PORT:-8092}
 
 # targets, printed next to the results
 TARGET_ADDED_P50_C1_MS=0.5
@@ -53,6 +56,8 @@ die() { log "ERROR: $*"; exit 2; }
 STUB_PID=""
 GATEWAY_PID=""
 VERTX_PID=""
+EVENTLOOP_PID=""
+NGINX_PID=""
 MEASURED_PID=""   # the process whose CPU run_wrk reports as the gateway's: Caravan's JVM, or the Vert.x floor's
 
 stop_process() { # pid name: TERM, wait up to 20 s (graceful shutdown), then KILL
@@ -70,6 +75,8 @@ stop_process() { # pid name: TERM, wait up to 20 s (graceful shutdown), then KIL
 
 cleanup() {
     stop_process "$VERTX_PID" "Vert.x floor"
+    stop_process "$EVENTLOOP_PID" "event-loop floor"
+    stop_process "$NGINX_PID" nginx
     stop_process "$GATEWAY_PID" gateway
     stop_process "$STUB_PID" stub
 }
@@ -92,6 +99,7 @@ need wrk
 need jq
 need curl
 need psql postgresql-client
+(( NGINX_FLOOR )) && need nginx
 [[ -x $JAVA ]] || die "no JDK at $JAVA_HOME (set BENCH_JAVA_HOME)"
 
 if [[ -z ${CARAVAN_JAR:-} ]]; then
@@ -104,8 +112,12 @@ fi
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 port_free "$GATEWAY_PORT" || die "port $GATEWAY_PORT is in use (set GATEWAY_PORT)"
 port_free "$STUB_PORT" || die "port $STUB_PORT is in use (set STUB_PORT)"
+if (( NGINX_FLOOR )); then
+    port_free "$NGINX_PORT" || die "port $NGINX_PORT is in use (set NGINX_PORT)"
+fi
 if (( VERTX_FLOOR )); then
     port_free "$VERTX_PORT" || die "port $VERTX_PORT is in use (set VERTX_PORT)"
+    port_free "$EVENTLOOP_PORT" || die "port $EVENTLOOP_PORT is in use (set EVENTLOOP_PORT)"
     log "building the Vert.x floor (bench/floor)"
     "$REPO_DIR/mvnw" -q -B -ntp -f "$BENCH_DIR/floor/pom.xml" package dependency:copy-dependencies \
         -DoutputDirectory=target/lib >&2 || die "could not build bench/floor"
@@ -352,26 +364,67 @@ run_wrk "c$HIGH_CONCURRENCY" bare "$BARE_URL" "$STUB_MODEL" "$HIGH_CONCURRENCY" 
 run_streams direct "$STUB_URL" "$STUB_MODEL" "$STUB_PID"
 run_streams caravan "$GATEWAY_URL" "$CARAVAN_MODEL" "$GATEWAY_PID,$STUB_PID"
 run_streams bare "$BARE_URL" "$STUB_MODEL" "$GATEWAY_PID,$STUB_PID"
-if (( VERTX_FLOOR )); then
-    # the gateway stays up but idle; the floor gets the same JIT warm-up the gateway got
-    log "starting the Vert.x floor on port $VERTX_PORT"
-    "$JAVA" -Xms"$GATEWAY_HEAP" -Xmx"$GATEWAY_HEAP" -cp "$BENCH_DIR/floor/target/classes:$BENCH_DIR/floor/target/lib/*" \
-        bench.VertxBareProxy "$VERTX_PORT" "$STUB_URL/v1" >"$OUT/vertx-floor.log" 2>&1 &
-    VERTX_PID=$!
-    VERTX_URL=http://127.0.0.1:$VERTX_PORT/bare
+run_floor() { # path pid url: a floor measured like Caravan (the gateway stays up but idle), then stopped
+    local path=$1 pid=$2 url=$3
     for _ in $(seq 60); do
-        (exec 3<>"/dev/tcp/127.0.0.1/$VERTX_PORT") 2>/dev/null && break
-        kill -0 "$VERTX_PID" 2>/dev/null || die "the Vert.x floor exited: $(tail -n5 "$OUT/vertx-floor.log")"
+        curl -s -o /dev/null "$url/v1/chat/completions" 2>/dev/null && break
+        kill -0 "$pid" 2>/dev/null || die "the $path floor exited: $(tail -n5 "$OUT/$path-floor.log")"
         sleep 0.5
     done
-    smoke "$VERTX_URL" "$STUB_MODEL"
+    smoke "$url" "$STUB_MODEL"
+    # a JVM floor gets the same JIT warm-up the gateway got
     BENCH_KEY=$API_KEY BENCH_MODEL=$STUB_MODEL wrk -t"$WRK_THREADS" -c"$HIGH_CONCURRENCY" -d"${JIT_WARMUP}s" --timeout 10s \
-        -s "$BENCH_DIR/wrk/post.lua" "$VERTX_URL/v1/chat/completions" >"$OUT/wrk-vertx-jit-warmup.txt" 2>&1 || true
-    MEASURED_PID=$VERTX_PID
-    run_wrk c1 vertx "$VERTX_URL" "$STUB_MODEL" 1 1
-    run_wrk "c$HIGH_CONCURRENCY" vertx "$VERTX_URL" "$STUB_MODEL" "$HIGH_CONCURRENCY" "$WRK_THREADS"
-    run_streams vertx "$VERTX_URL" "$STUB_MODEL" "$VERTX_PID,$STUB_PID"
+        -s "$BENCH_DIR/wrk/post.lua" "$url/v1/chat/completions" >"$OUT/wrk-$path-jit-warmup.txt" 2>&1 || true
+    MEASURED_PID=$pid
+    run_wrk c1 "$path" "$url" "$STUB_MODEL" 1 1
+    run_wrk "c$HIGH_CONCURRENCY" "$path" "$url" "$STUB_MODEL" "$HIGH_CONCURRENCY" "$WRK_THREADS"
+    run_streams "$path" "$url" "$STUB_MODEL" "$pid,$STUB_PID"
     MEASURED_PID=""
+    stop_process "$pid" "$path floor"
+}
+start_java_floor() { # path class port: a bench/floor proxy; sets FLOOR_PID
+    "$JAVA" -Xms"$GATEWAY_HEAP" -Xmx"$GATEWAY_HEAP" -cp "$BENCH_DIR/floor/target/classes:$BENCH_DIR/floor/target/lib/*" \
+        "bench.$2" "$3" "$STUB_URL/v1" >"$OUT/$1-floor.log" 2>&1 &
+    FLOOR_PID=$!
+}
+if (( VERTX_FLOOR )); then
+    log "starting the Vert.x floor (a worker per exchange) on port $VERTX_PORT"
+    start_java_floor vertx VertxBareProxy "$VERTX_PORT"; VERTX_PID=$FLOOR_PID
+    run_floor vertx "$VERTX_PID" "http://127.0.0.1:$VERTX_PORT/bare"
+    log "starting the non-blocking floor (event loop only) on port $EVENTLOOP_PORT"
+    start_java_floor eventloop EventLoopBareProxy "$EVENTLOOP_PORT"; EVENTLOOP_PID=$FLOOR_PID
+    run_floor eventloop "$EVENTLOOP_PID" "http://127.0.0.1:$EVENTLOOP_PORT/bare"
+fi
+if (( NGINX_FLOOR )); then
+    # one process (no master), so its CPU is one pid's; keep-alive to the stub; nothing buffered, so events pass
+    # as they come
+    cat >"$OUT/nginx.conf" <<NGINX
+daemon off;
+master_process off;
+worker_processes 1;
+pid $OUT/nginx.pid;
+error_log $OUT/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    upstream stub { server 127.0.0.1:$STUB_PORT; keepalive 256; }
+    server {
+        listen 127.0.0.1:$NGINX_PORT;
+        client_body_temp_path $OUT/nginx-body; proxy_temp_path $OUT/nginx-proxy;
+        location /bare/ {
+            proxy_pass http://stub/;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_buffering off;
+            proxy_request_buffering off;
+        }
+    }
+}
+NGINX
+    log "starting nginx as a plain reverse proxy on port $NGINX_PORT"
+    nginx -c "$OUT/nginx.conf" -p "$OUT" >"$OUT/nginx-floor.log" 2>&1 &
+    NGINX_PID=$!
+    run_floor nginx "$NGINX_PID" "http://127.0.0.1:$NGINX_PORT/bare"
 fi
 LOAD_AT_END=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -446,18 +499,21 @@ ADDED_TTFB=$(calc %.3f "${R[streams.caravan.ttfb_p50_ms]} - ${R[streams.direct.t
     echo "| $HC gateway CPU µs/req | | ${R[$HC.bare.gw_us]} | ${R[$HC.caravan.gw_us]} | | |"
     echo "| TTFB p50 ms, $STREAMS streams | ${R[streams.direct.ttfb_p50_ms]} | ${R[streams.bare.ttfb_p50_ms]} | ${R[streams.caravan.ttfb_p50_ms]} | $(calc %.3f "${R[streams.bare.ttfb_p50_ms]} - ${R[streams.direct.ttfb_p50_ms]}") | $ADDED_TTFB |"
     echo "| gateway CPU µs/stream | | $(per_request_us "${R[streams.bare.cpu_ticks]%%,*}" "$(( R[streams.bare.ok] + R[streams.bare.failed] ))") | $(per_request_us "$STREAM_GW_TICKS" "$STREAM_REQUESTS") | | |"
-    if (( VERTX_FLOOR )); then
+    floor_row() { # path label: one row of the floors table
+        local path=$1 label=$2
+        echo "| $label | $(calc %.3f "${R[c1.$path.p50]} - ${R[c1.direct.p50]}") | ${R[$HC.$path.rps]} | ${R[$HC.$path.gw_us]} | $(calc %.3f "${R[streams.$path.ttfb_p50_ms]} - ${R[streams.direct.ttfb_p50_ms]}") | $(per_request_us "${R[streams.$path.cpu_ticks]%%,*}" "$(( R[streams.$path.ok] + R[streams.$path.failed] ))") |"
+    }
+    if (( VERTX_FLOOR || NGINX_FLOOR )); then
         echo
-        echo "The same bare proxy on platform-http's Vert.x engine (\`bench/floor\`, Camel Main, no Spring Boot; streams relayed by the route on Vert.x workers):"
+        echo "Every floor of the same run: added p50 at c1 (ms), req/s and proxy CPU µs/req at $HC, added TTFB p50 (ms) and proxy CPU µs per stream at $STREAMS streams."
         echo
-        echo "| | direct | Vert.x bare proxy | added |"
-        echo "|---|--:|--:|--:|"
-        echo "| c1 p50 ms | ${R[c1.direct.p50]} | ${R[c1.vertx.p50]} | $(calc %.3f "${R[c1.vertx.p50]} - ${R[c1.direct.p50]}") |"
-        echo "| $HC req/s | ${R[$HC.direct.rps]} | ${R[$HC.vertx.rps]} | |"
-        echo "| $HC proxy CPU µs/req | | ${R[$HC.vertx.gw_us]} | |"
-        echo "| $HC stub CPU µs/req | ${R[$HC.direct.stub_us]} | ${R[$HC.vertx.stub_us]} | |"
-        echo "| TTFB p50 ms, $STREAMS streams | ${R[streams.direct.ttfb_p50_ms]} | ${R[streams.vertx.ttfb_p50_ms]} | $(calc %.3f "${R[streams.vertx.ttfb_p50_ms]} - ${R[streams.direct.ttfb_p50_ms]}") |"
-        echo "| proxy CPU µs/stream | | $(per_request_us "${R[streams.vertx.cpu_ticks]%%,*}" "$(( R[streams.vertx.ok] + R[streams.vertx.failed] ))") | |"
+        echo "| path | added p50 c1 | $HC req/s | $HC CPU µs/req | added TTFB p50 | CPU µs/stream |"
+        echo "|---|--:|--:|--:|--:|--:|"
+        (( NGINX_FLOOR )) && floor_row nginx "nginx, plain reverse proxy"
+        (( VERTX_FLOOR )) && floor_row eventloop "bare Camel proxy, Vert.x event loop only (bench/floor EventLoopBareProxy)"
+        (( VERTX_FLOOR )) && floor_row vertx "bare Camel proxy, Vert.x with a worker per exchange (bench/floor VertxBareProxy)"
+        floor_row bare "bare Camel proxy, servlet engine (bench/routes/bare.yaml)"
+        floor_row caravan "Caravan"
     fi
     echo
     echo "## Targets"
@@ -467,6 +523,17 @@ ADDED_TTFB=$(calc %.3f "${R[streams.caravan.ttfb_p50_ms]} - ${R[streams.direct.t
     echo "| added p50 at concurrency 1 ≤ $TARGET_ADDED_P50_C1_MS ms | $ADDED_C1 ms | $(status "$ADDED_C1 <= $TARGET_ADDED_P50_C1_MS") |"
     echo "| ≥ $TARGET_RPS_HIGH req/s through Caravan at concurrency $HIGH_CONCURRENCY | ${R[$HC.caravan.rps]} req/s | $(status "${R[$HC.caravan.rps]} >= $TARGET_RPS_HIGH") |"
     echo "| added streaming TTFB p50 ≤ $TARGET_ADDED_TTFB_P50_MS ms at $STREAMS streams | $ADDED_TTFB ms | $(status "$ADDED_TTFB <= $TARGET_ADDED_TTFB_P50_MS") |"
+    if (( VERTX_FLOOR )); then
+        RPS_SHARE=$(calc %.2f "${R[$HC.caravan.rps]} / ${R[$HC.eventloop.rps]}")
+        CPU_RATIO=$(calc %.2f "${R[$HC.caravan.gw_us]} / ${R[$HC.eventloop.gw_us]}")
+        echo "| req/s at $HC ≥ 0.70 × the non-blocking floor's | ${RPS_SHARE}× | $(status "$RPS_SHARE >= 0.70") |"
+        echo "| CPU per call ≤ 1.5 × the non-blocking floor's | ${CPU_RATIO}× | $(status "$CPU_RATIO <= 1.5") |"
+    fi
+    echo "| added p50 at concurrency 1 ≤ 0.2 ms (issue 11) | $ADDED_C1 ms | $(status "$ADDED_C1 <= 0.2") |"
+    if (( NGINX_FLOOR )); then
+        NGINX_TTFB=$(calc %.3f "${R[streams.nginx.ttfb_p50_ms]} - ${R[streams.direct.ttfb_p50_ms]}")
+        echo "| added TTFB p50 at $STREAMS streams ≤ 2 × nginx's (${NGINX_TTFB} ms) | $ADDED_TTFB ms | $(status "$ADDED_TTFB <= 2 * $NGINX_TTFB") |"
+    fi
 } | tee "$OUT/results.md"
 
 GATEWAY_PROBLEMS=$(grep -cE '^[0-9:.]+ +(WARN|ERROR) ' "$OUT/caravan.log" || true)
