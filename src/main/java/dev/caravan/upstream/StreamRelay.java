@@ -1,0 +1,284 @@
+package dev.caravan.upstream;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+
+import dev.caravan.openai.SseEvent;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+
+/**
+ * Reads one {@code text/event-stream} response: first until its first event (then {@link Opening} hands the
+ * call over to the caller), then as the {@link Relay} the caller drives.
+ *
+ * <p>Flow control: the response is paused from the first event until {@link #start}, and whenever the caller
+ * pauses; a paused response stops reading the socket once Vert.x's small inbound buffer is full. Events that
+ * one chunk completes after a pause wait in {@link #pending}, so at most one chunk's worth of events is held.
+ * A terminal signal (end or error) is delivered after the pending events, so nothing that arrived is lost.
+ *
+ * <p>Threading: every field is touched only on {@link #context}; public methods hop onto it when called from
+ * elsewhere. Delivery is not re-entrant: a sink that pauses, resumes or cancels from inside {@code onEvent}
+ * changes the state the running delivery loop checks next.
+ */
+final class StreamRelay implements Relay {
+
+    /** What the call that opened the stream needs to hear until the stream has produced its first event. */
+    interface Opening {
+        void firstEvent(SseEvent event);
+
+        void failed(UpstreamFailure failure);
+    }
+
+    private enum State { OPENING, AWAITING_START, RELAYING, FINISHED }
+
+    private final Context context;
+    private final HttpClientRequest request;
+    private final HttpClientResponse response;
+    private final String label;
+    private final Opening opening;
+    private final SseParser parser = new SseParser(this::onParsed);
+    private final ArrayDeque<SseEvent> pending = new ArrayDeque<>();
+    private final Watchdog idle;
+    private final long idleMillis;
+
+    private State state = State.OPENING;
+    private EventSink sink;
+    private boolean pausedByCaller;
+    private boolean delivering;
+    /** The end or error that follows the pending events: {@link #END}, a Throwable, or null while streaming. */
+    private Object terminal;
+    private int eventsSeen;
+
+    private static final Object END = new Object();
+
+    StreamRelay(Vertx vertx, Context context, HttpClientRequest request, HttpClientResponse response,
+                long idleTimeoutNanos, String label, Opening opening) {
+        this.context = context;
+        this.request = request;
+        this.response = response;
+        this.label = label;
+        this.opening = opening;
+        this.idleMillis = TimeUnit.NANOSECONDS.toMillis(idleTimeoutNanos);
+        this.idle = new Watchdog(vertx, idleTimeoutNanos, this::idleTimeout);
+    }
+
+    /** Starts reading; on the context, right after the response head arrived. */
+    void open() {
+        response.handler(this::onChunk);
+        response.endHandler(ignored -> onUpstreamEnd());
+        response.exceptionHandler(this::onUpstreamError);
+    }
+
+    /** The call gave up on this stream before its first event (first-byte timeout): forget it quietly. */
+    void abandon() {
+        finish();
+        request.reset();
+    }
+
+    @Override
+    public void start(EventSink sink) {
+        onContext(() -> {
+            if (this.sink != null) {
+                throw new IllegalStateException("a relay is started once");
+            }
+            this.sink = sink;
+            if (state == State.AWAITING_START) {
+                state = State.RELAYING;
+            }
+            if (state == State.RELAYING && terminal == null) {
+                if (pausedByCaller) {
+                    idle.stop();
+                } else {
+                    idle.start();
+                    response.resume();
+                }
+            }
+            deliver();
+        });
+    }
+
+    @Override
+    public void pause() {
+        onContext(() -> {
+            if (state == State.FINISHED || pausedByCaller) {
+                return;
+            }
+            pausedByCaller = true;
+            response.pause();
+            if (state == State.RELAYING) {
+                idle.stop();
+            }
+        });
+    }
+
+    @Override
+    public void resume() {
+        onContext(() -> {
+            if (state == State.FINISHED || !pausedByCaller) {
+                return;
+            }
+            pausedByCaller = false;
+            if (state == State.RELAYING) {
+                if (terminal == null) {
+                    idle.start();
+                    response.resume();
+                }
+                deliver();
+            }
+        });
+    }
+
+    @Override
+    public void cancel() {
+        onContext(() -> {
+            if (state == State.FINISHED) {
+                return;
+            }
+            finish();
+            request.reset();
+        });
+    }
+
+    private void onChunk(Buffer chunk) {
+        if (state == State.FINISHED || terminal != null) {
+            return;
+        }
+        try {
+            parser.feed(chunk);
+        } catch (IllegalStateException tooLarge) {
+            breakOff(new UpstreamFailure(UpstreamFailure.Kind.STREAM_CUT, response.statusCode(), null,
+                    label + ": " + tooLarge.getMessage()));
+            request.reset();
+            return;
+        }
+        deliver();
+    }
+
+    private void onParsed(SseEvent event) {
+        eventsSeen++;
+        if (state == State.OPENING) {
+            // hold the socket until the caller is ready for the rest; it has this event already
+            state = State.AWAITING_START;
+            response.pause();
+            idle.start();
+            opening.firstEvent(event);
+        } else if (state != State.FINISHED) {
+            pending.add(event);
+            idle.touch();
+        }
+    }
+
+    private void onUpstreamEnd() {
+        if (state == State.FINISHED || terminal != null) {
+            return;
+        }
+        try {
+            parser.finish();
+        } catch (IllegalStateException tooLarge) {
+            onUpstreamError(tooLarge);
+            return;
+        }
+        if (state == State.OPENING) {
+            failOpening("the stream ended before its first event", null);
+            return;
+        }
+        if (state != State.FINISHED) {
+            terminal = END;
+            idle.stop();
+            deliver();
+        }
+    }
+
+    private void onUpstreamError(Throwable cause) {
+        if (state == State.FINISHED || terminal != null) {
+            return;
+        }
+        if (state == State.OPENING) {
+            failOpening("the stream broke off before its first event (" + cause.getClass().getSimpleName() + ")", cause);
+            return;
+        }
+        breakOff(new UpstreamFailure(UpstreamFailure.Kind.STREAM_CUT, response.statusCode(), null,
+                label + ": the stream broke off after " + eventsSeen + " events (" + cause.getClass().getSimpleName() + ")",
+                cause));
+    }
+
+    private void idleTimeout() {
+        if (state == State.FINISHED || terminal != null) {
+            return;
+        }
+        String when = state == State.AWAITING_START ? "the relay was not started" : "no event arrived";
+        breakOff(new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT, response.statusCode(), null,
+                label + ": " + when + " for " + idleMillis + " ms after event " + eventsSeen + "; upstream reset"));
+        request.reset();
+    }
+
+    private void failOpening(String reason, Throwable cause) {
+        finish();
+        opening.failed(new UpstreamFailure(UpstreamFailure.Kind.STREAM_CUT, response.statusCode(), null,
+                label + ": " + reason, cause));
+    }
+
+    /** Ends the stream with an error, delivered after the events that arrived before it. */
+    private void breakOff(UpstreamFailure failure) {
+        terminal = failure;
+        idle.stop();
+        deliver();
+    }
+
+    private void deliver() {
+        if (delivering || sink == null || state == State.FINISHED) {
+            return;
+        }
+        delivering = true;
+        try {
+            while (!pausedByCaller && state != State.FINISHED) {
+                SseEvent event = pending.poll();
+                if (event == null) {
+                    break;
+                }
+                boolean more;
+                try {
+                    more = sink.onEvent(event);
+                } catch (RuntimeException sinkFailure) {
+                    finish();
+                    request.reset();
+                    sink.onError(sinkFailure);
+                    return;
+                }
+                if (!more) {
+                    finish();
+                    request.reset();
+                    return;
+                }
+            }
+            if (state != State.FINISHED && pending.isEmpty() && terminal != null) {
+                Object end = terminal;
+                finish();
+                if (end == END) {
+                    sink.onEnd();
+                } else {
+                    sink.onError((Throwable) end);
+                }
+            }
+        } finally {
+            delivering = false;
+        }
+    }
+
+    private void finish() {
+        state = State.FINISHED;
+        idle.stop();
+        pending.clear();
+    }
+
+    private void onContext(Runnable action) {
+        if (Vertx.currentContext() == context) {
+            action.run();
+        } else {
+            context.runOnContext(ignored -> action.run());
+        }
+    }
+}
