@@ -52,12 +52,12 @@ public interface Relay {
      * @param onClientGone registers a handler to call when the client goes away, e.g.
      *                     {@code h -> response.closeHandler(h)}; null to rely on failed writes only (a write
      *                     fails only when there is something to write, so a silent stream would notice late)
-     * @param done         called once, on the upstream's context, with how the relay ended
+     * @param done         called once, on the upstream's context, with how the relay ended; an exception from
+     *                     {@code encode} ends it as UPSTREAM_ERROR with that exception as the cause (and resets the
+     *                     upstream), a write that fails or throws as CLIENT_GONE
      */
-    default void pipeTo(WriteStream<Buffer> out, Function<SseEvent, Buffer> encode,
-                        Consumer<Handler<Void>> onClientGone, Handler<RelayOutcome> done) {
-        RelayPipe.start(this, out, encode, onClientGone, done);
-    }
+    void pipeTo(WriteStream<Buffer> out, Function<SseEvent, Buffer> encode, Consumer<Handler<Void>> onClientGone,
+                Handler<RelayOutcome> done);
 
     /** {@link #pipeTo(WriteStream, Function, Consumer, Handler)} noticing a gone client by failed writes only. */
     default void pipeTo(WriteStream<Buffer> out, Function<SseEvent, Buffer> encode, Handler<RelayOutcome> done) {

@@ -5,7 +5,9 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 import dev.caravan.openai.SseEvent;
+import io.vertx.core.Context;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.WriteStream;
 
@@ -18,26 +20,32 @@ import io.vertx.core.streams.WriteStream;
 final class RelayPipe implements EventSink {
 
     private final Relay relay;
+    private final Context context;
     private final WriteStream<Buffer> out;
     private final Function<SseEvent, Buffer> encode;
     private final Handler<RelayOutcome> done;
-    /** Set from the upstream's context and from the client's (close handler, failed writes): first one wins. */
+    /** First end wins; client-side signals (close handler, failed writes) hop onto the upstream context first. */
     private final AtomicBoolean finished = new AtomicBoolean();
 
-    private RelayPipe(Relay relay, WriteStream<Buffer> out, Function<SseEvent, Buffer> encode,
+    private RelayPipe(Relay relay, Context context, WriteStream<Buffer> out, Function<SseEvent, Buffer> encode,
                       Handler<RelayOutcome> done) {
         this.relay = relay;
+        this.context = context;
         this.out = out;
         this.encode = encode;
         this.done = done;
     }
 
-    static void start(Relay relay, WriteStream<Buffer> out, Function<SseEvent, Buffer> encode,
+    /** {@code context} is the upstream's: {@code done} is called there, whoever notices the end. */
+    static void start(Relay relay, Context context, WriteStream<Buffer> out, Function<SseEvent, Buffer> encode,
                       Consumer<Handler<Void>> onClientGone, Handler<RelayOutcome> done) {
-        RelayPipe pipe = new RelayPipe(relay, out, encode, done);
+        RelayPipe pipe = new RelayPipe(relay, context, out, encode, done);
         out.drainHandler(ignored -> relay.resume());
         if (onClientGone != null) {
             onClientGone.accept(ignored -> pipe.clientGone(null));
+        }
+        if (out.writeQueueFull()) {
+            relay.pause();
         }
         relay.start(pipe);
     }
@@ -47,9 +55,16 @@ final class RelayPipe implements EventSink {
         if (finished.get()) {
             return false;
         }
-        out.write(encode.apply(event)).onFailure(this::clientGone);
-        if (out.writeQueueFull()) {
-            relay.pause();
+        Buffer encoded = encode.apply(event);
+        try {
+            out.write(encoded).onFailure(this::clientGone);
+            if (out.writeQueueFull()) {
+                relay.pause();
+            }
+        } catch (RuntimeException closed) {
+            // Vert.x throws instead of failing the write once a response has ended
+            clientGone(closed);
+            return false;
         }
         return true;
     }
@@ -64,7 +79,12 @@ final class RelayPipe implements EventSink {
         finish(RelayOutcome.upstreamError(failure));
     }
 
+    /** Called from the client's side (close handler, write result) or from {@link #onEvent}: hops to ours. */
     private void clientGone(Throwable cause) {
+        if (Vertx.currentContext() != context) {
+            context.runOnContext(ignored -> clientGone(cause));
+            return;
+        }
         if (finished.compareAndSet(false, true)) {
             relay.cancel();
             done.handle(RelayOutcome.clientGone(cause));

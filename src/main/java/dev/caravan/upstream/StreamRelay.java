@@ -2,13 +2,17 @@ package dev.caravan.upstream;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 import dev.caravan.openai.SseEvent;
 import io.vertx.core.Context;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.streams.WriteStream;
 
 /**
  * Reads one {@code text/event-stream} response: first until its first event (then {@link Opening} hands the
@@ -129,6 +133,12 @@ final class StreamRelay implements Relay {
                 deliver();
             }
         });
+    }
+
+    @Override
+    public void pipeTo(WriteStream<Buffer> out, Function<SseEvent, Buffer> encode, Consumer<Handler<Void>> onClientGone,
+                       Handler<RelayOutcome> done) {
+        RelayPipe.start(this, context, out, encode, onClientGone, done);
     }
 
     @Override
