@@ -117,12 +117,13 @@ public final class Headers implements Iterable<Headers.Field> {
 
     /**
      * Whether a header carries a credential: authorization headers, provider key headers ({@code x-api-key},
-     * {@code api-key}, {@code x-goog-api-key}), cookies, and anything named like a token or secret.
+     * {@code api-key}, {@code x-goog-api-key}), cookies, secrets, and names ending in "token" (but not
+     * {@code x-ratelimit-remaining-tokens}, which says how much quota is left and helps when reading logs).
      */
     public static boolean isSensitive(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
         return lower.contains("authorization") || lower.contains("api-key") || lower.contains("apikey")
-                || lower.contains("cookie") || lower.contains("token") || lower.contains("secret");
+                || lower.contains("cookie") || lower.contains("secret") || lower.endsWith("token");
     }
 
     @Override

@@ -25,6 +25,13 @@ import io.vertx.core.buffer.Buffer;
  */
 public final class SseParser {
 
+    /** A line or an event beyond the parser's limit: the stream is broken (or hostile), not merely slow. */
+    public static final class EventTooLargeException extends IllegalStateException {
+        EventTooLargeException(String message) {
+            super(message);
+        }
+    }
+
     /** A provider never needs more than this for one event; a stream without line ends must not eat the heap. */
     public static final int DEFAULT_MAX_EVENT_BYTES = 16 * 1024 * 1024;
 
@@ -58,7 +65,7 @@ public final class SseParser {
     /**
      * Parses one chunk and hands every event it completes to the listener, in order, before returning.
      *
-     * @throws IllegalStateException when a line or an event grows beyond the size limit
+     * @throws EventTooLargeException when a line or an event grows beyond the size limit
      */
     public void feed(Buffer chunk) {
         int length = chunk.length();
@@ -114,7 +121,7 @@ public final class SseParser {
         }
         int needed = lineLength + count;
         if (needed > maxEventBytes) {
-            throw new IllegalStateException("event-stream line longer than " + maxEventBytes + " bytes");
+            throw new EventTooLargeException("event-stream line longer than " + maxEventBytes + " bytes");
         }
         if (needed > line.length) {
             line = Arrays.copyOf(line, Math.min(maxEventBytes, Math.max(needed, line.length * 2)));
@@ -167,7 +174,7 @@ public final class SseParser {
         int separator = hasData ? 1 : 0;
         int needed = dataLength + separator + (end - start);
         if (needed > maxEventBytes) {
-            throw new IllegalStateException("event-stream event larger than " + maxEventBytes + " bytes");
+            throw new EventTooLargeException("event-stream event larger than " + maxEventBytes + " bytes");
         }
         if (needed > data.length) {
             data = Arrays.copyOf(data, Math.min(maxEventBytes, Math.max(needed, data.length * 2)));

@@ -1,6 +1,8 @@
 package dev.caravan.upstream;
 
 import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -49,6 +51,7 @@ final class StreamRelay implements Relay {
     private final long idleMillis;
 
     private State state = State.OPENING;
+    private final AtomicBoolean started = new AtomicBoolean();
     private EventSink sink;
     private boolean pausedByCaller;
     private boolean delivering;
@@ -84,10 +87,11 @@ final class StreamRelay implements Relay {
 
     @Override
     public void start(EventSink sink) {
+        Objects.requireNonNull(sink, "sink");
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("a relay is started once");
+        }
         onContext(() -> {
-            if (this.sink != null) {
-                throw new IllegalStateException("a relay is started once");
-            }
             this.sink = sink;
             if (state == State.AWAITING_START) {
                 state = State.RELAYING;
@@ -158,7 +162,7 @@ final class StreamRelay implements Relay {
         }
         try {
             parser.feed(chunk);
-        } catch (IllegalStateException tooLarge) {
+        } catch (SseParser.EventTooLargeException tooLarge) {
             breakOff(new UpstreamFailure(UpstreamFailure.Kind.STREAM_CUT, response.statusCode(), null,
                     label + ": " + tooLarge.getMessage()));
             request.reset();
@@ -187,7 +191,7 @@ final class StreamRelay implements Relay {
         }
         try {
             parser.finish();
-        } catch (IllegalStateException tooLarge) {
+        } catch (SseParser.EventTooLargeException tooLarge) {
             onUpstreamError(tooLarge);
             return;
         }

@@ -61,8 +61,17 @@ final class UpstreamCall {
         this.firstByte = new Watchdog(vertx, request.firstByteTimeout().toNanos(), this::firstByteTimeout);
     }
 
-    /** Runs on {@code context}. */
+    /** Runs on {@code context}. Whatever goes wrong, the call completes: an exchange must never hang. */
     void start() {
+        try {
+            connect();
+        } catch (RuntimeException unexpected) {
+            fail(new UpstreamFailure(UpstreamFailure.Kind.CONNECT, 0, null,
+                    label + ": the request could not be sent (" + describe(unexpected) + ")", unexpected));
+        }
+    }
+
+    private void connect() {
         RequestOptions options = new RequestOptions()
                 .setMethod(request.method())
                 .setAbsoluteURI(request.uri().toString())

@@ -25,8 +25,10 @@ public final class UpstreamFailure extends RuntimeException {
         TIMEOUT,
         /** The provider answered 5xx (529 included), 429 or 408: see {@link #status()} and {@link #retryAfter()}. */
         STATUS,
-        /** A stream ended or broke off: before its first event (the exchange fails) or, reported to the relay's
-         * sink, after it. */
+        /**
+         * The answer broke off: a stream that ended or broke before its first event (the exchange fails), or
+         * after it (reported to the relay's sink); a whole body cut short; an event beyond the parser's limit.
+         */
         STREAM_CUT
     }
 

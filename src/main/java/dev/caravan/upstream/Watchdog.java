@@ -44,10 +44,6 @@ final class Watchdog {
         }
     }
 
-    boolean running() {
-        return timerId >= 0;
-    }
-
     private void schedule(long delayNanos) {
         long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(delayNanos + 999_999));
         timerId = vertx.setTimer(millis, this::fire);

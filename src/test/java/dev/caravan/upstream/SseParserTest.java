@@ -144,10 +144,10 @@ class SseParserTest {
     void anOverlongEventIsRefused() {
         SseParser parser = new SseParser(event -> { }, 64);
         assertThatThrownBy(() -> parser.feed(Buffer.buffer("data: " + "x".repeat(100))))
-                .isInstanceOf(IllegalStateException.class);
+                .isInstanceOf(SseParser.EventTooLargeException.class);
         SseParser joined = new SseParser(event -> { }, 64);
         assertThatThrownBy(() -> joined.feed(Buffer.buffer(("data: " + "y".repeat(40) + "\n").repeat(3))))
-                .isInstanceOf(IllegalStateException.class);
+                .isInstanceOf(SseParser.EventTooLargeException.class);
     }
 
     private static List<SseEvent> parse(String text) {
