@@ -58,6 +58,8 @@ final class StreamRelay implements Relay {
     /** The end or error that follows the pending events: {@link #END}, a Throwable, or null while streaming. */
     private Object terminal;
     private int eventsSeen;
+    /** The response ended or broke: the request must not be reset any more (see {@link #resetUpstream}). */
+    private boolean upstreamDone;
 
     private static final Object END = new Object();
 
@@ -82,7 +84,7 @@ final class StreamRelay implements Relay {
     /** The call gave up on this stream before its first event (first-byte timeout): forget it quietly. */
     void abandon() {
         finish();
-        request.reset();
+        resetUpstream();
     }
 
     @Override
@@ -152,7 +154,7 @@ final class StreamRelay implements Relay {
                 return;
             }
             finish();
-            request.reset();
+            resetUpstream();
         });
     }
 
@@ -165,7 +167,7 @@ final class StreamRelay implements Relay {
         } catch (SseParser.EventTooLargeException tooLarge) {
             breakOff(new UpstreamFailure(UpstreamFailure.Kind.STREAM_CUT, response.statusCode(), null,
                     label + ": " + tooLarge.getMessage()));
-            request.reset();
+            resetUpstream();
             return;
         }
         deliver();
@@ -186,6 +188,7 @@ final class StreamRelay implements Relay {
     }
 
     private void onUpstreamEnd() {
+        upstreamDone = true;
         if (state == State.FINISHED || terminal != null) {
             return;
         }
@@ -207,6 +210,7 @@ final class StreamRelay implements Relay {
     }
 
     private void onUpstreamError(Throwable cause) {
+        upstreamDone = true;
         if (state == State.FINISHED || terminal != null) {
             return;
         }
@@ -226,7 +230,7 @@ final class StreamRelay implements Relay {
         String when = state == State.AWAITING_START ? "the relay was not started" : "no event arrived";
         breakOff(new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT, response.statusCode(), null,
                 label + ": " + when + " for " + idleMillis + " ms after event " + eventsSeen + "; upstream reset"));
-        request.reset();
+        resetUpstream();
     }
 
     private void failOpening(String reason, Throwable cause) {
@@ -258,13 +262,13 @@ final class StreamRelay implements Relay {
                     more = sink.onEvent(event);
                 } catch (RuntimeException sinkFailure) {
                     finish();
-                    request.reset();
+                    resetUpstream();
                     sink.onError(sinkFailure);
                     return;
                 }
                 if (!more) {
                     finish();
-                    request.reset();
+                    resetUpstream();
                     return;
                 }
             }
@@ -279,6 +283,18 @@ final class StreamRelay implements Relay {
             }
         } finally {
             delivering = false;
+        }
+    }
+
+    /**
+     * Tells the provider we are gone, unless its response has already ended: Vert.x closes the connection of a
+     * request reset after its response ended, and by then that connection is back in the pool serving another
+     * call.
+     */
+    private void resetUpstream() {
+        if (!upstreamDone) {
+            upstreamDone = true;
+            request.reset();
         }
     }
 

@@ -189,6 +189,37 @@ class RelayTest {
         assertThat(sink.threads).isEmpty();
     }
 
+    /**
+     * Resetting a request whose response has ended would close its connection, by then back in the pool: a
+     * finished stream (here one that ended before any event, and one cancelled after its end) is never reset.
+     */
+    @Test
+    void aFinishedStreamLeavesItsConnectionToTheNextCall() {
+        List<Integer> clientPorts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (StubServer ownStub = StubServer.start(vertx); UpstreamCamel ownCamel = new UpstreamCamel(vertx)) {
+            ownStub.on("/empty", request -> {
+                clientPorts.add(request.remoteAddress().port());
+                request.response().putHeader("content-type", "text/event-stream").end(": nothing to say\n\n");
+            });
+            ownStub.on("/finished", request -> {
+                clientPorts.add(request.remoteAddress().port());
+                request.response().putHeader("content-type", "text/event-stream").end(sse(chunk(1)) + sse("[DONE]"));
+            });
+            assertThat(ownCamel.failure(UpstreamRequest.post(ownStub.uri("/empty"), Headers.empty(), Buffer.buffer(), true))
+                    .kind()).isEqualTo(UpstreamFailure.Kind.STREAM_CUT);
+            UpstreamRequest request = UpstreamRequest.post(ownStub.uri("/finished"), Headers.empty(), Buffer.buffer(), true);
+            UpstreamResponse.EventStream stream = (UpstreamResponse.EventStream) ownCamel.call(request);
+            RecordingSink sink = new RecordingSink();
+            stream.relay().start(sink);
+            await().atMost(Duration.ofSeconds(1)).until(sink::ended);
+            stream.relay().cancel();
+            ownCamel.call(request);
+
+            assertThat(clientPorts).hasSize(3);
+            assertThat(clientPorts).as("every call reuses the first call's connection").containsOnly(clientPorts.get(0));
+        }
+    }
+
     @Test
     void aFailedClientWriteIsAGoneClientAndResetsTheUpstream() throws Exception {
         PacedStream upstream = new PacedStream(sse(chunk(1)));
