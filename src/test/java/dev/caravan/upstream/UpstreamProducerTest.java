@@ -153,6 +153,20 @@ class UpstreamProducerTest {
     }
 
     @Test
+    void aWholeBodyThatStallsTimesOutAfterTheIdleTimeout() {
+        stub.on("/stalling-body", request -> request.response().putHeader("content-type", "application/json")
+                .setChunked(true).write("{\"id\":\"chatcmpl-1\","));
+        UpstreamRequest request = request("/stalling-body", false)
+                .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMillis(300));
+
+        UpstreamFailure failure = camel.failure(request);
+
+        assertThat(failure.kind()).isEqualTo(UpstreamFailure.Kind.TIMEOUT);
+        assertThat(failure.status()).isEqualTo(200);
+        assertThat(failure.getMessage()).contains("body stalled");
+    }
+
+    @Test
     void streamThatEndsBeforeItsFirstEventIsCut() {
         stub.on("/empty-stream", request -> request.response().putHeader("content-type", "text/event-stream")
                 .setChunked(true).end(": just a comment\n\n"));
