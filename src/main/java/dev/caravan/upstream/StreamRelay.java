@@ -2,8 +2,8 @@ package dev.caravan.upstream;
 
 import java.util.ArrayDeque;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -25,8 +25,8 @@ import io.vertx.core.streams.WriteStream;
  * one chunk completes after a pause wait in {@link #pending}, so at most one chunk's worth of events is held.
  * A terminal signal (end or error) is delivered after the pending events, so nothing that arrived is lost.
  *
- * <p>Threading: every field is touched only on {@link #context}; public methods hop onto it when called from
- * elsewhere. Delivery is not re-entrant: a sink that pauses, resumes or cancels from inside {@code onEvent}
+ * <p>Threading: every field but {@link #started} is touched only on {@link #context}; public methods hop onto
+ * it when called from elsewhere. Delivery is not re-entrant: a sink that pauses, resumes or cancels from inside {@code onEvent}
  * changes the state the running delivery loop checks next.
  */
 final class StreamRelay implements Relay {
@@ -165,9 +165,13 @@ final class StreamRelay implements Relay {
         try {
             parser.feed(chunk);
         } catch (SseParser.EventTooLargeException tooLarge) {
-            breakOff(new UpstreamFailure(UpstreamFailure.Kind.STREAM_CUT, response.statusCode(), null,
-                    label + ": " + tooLarge.getMessage()));
             resetUpstream();
+            if (state == State.OPENING) {
+                failOpening(tooLarge.getMessage() + " before the first event", tooLarge);
+            } else {
+                breakOff(new UpstreamFailure(UpstreamFailure.Kind.STREAM_CUT, response.statusCode(), null,
+                        label + ": " + tooLarge.getMessage()));
+            }
             return;
         }
         deliver();

@@ -43,6 +43,8 @@ final class UpstreamCall {
 
     private boolean completed;
     private HttpClientRequest httpRequest;
+    /** The status of the answer once its head arrived, 0 before. */
+    private int headStatus;
     private StreamRelay relay;
 
     /**
@@ -112,6 +114,7 @@ final class UpstreamCall {
             return;
         }
         int status = response.statusCode();
+        headStatus = status;
         Headers headers = Headers.from(response.headers());
         if (isFailureStatus(status)) {
             drainAndDrop(response);
@@ -183,7 +186,7 @@ final class UpstreamCall {
             return;
         }
         String what = relay != null ? "no first event" : "no status line";
-        fail(new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT, 0, null,
+        fail(new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT, headStatus, null,
                 label + ": " + what + " within " + request.firstByteTimeout().toMillis() + " ms"));
     }
 
