@@ -24,6 +24,9 @@ import io.vertx.core.http.HttpMethod;
  *                         first complete event (a stream that only sends its headers has not answered yet)
  * @param idleTimeout      the longest silence allowed after that: between stream events, or between the chunks
  *                         of a whole body
+ *
+ * <p>Only complete events count for a stream's timeouts, not {@code :} keep-alive comments: a provider that
+ * only keeps the connection warm gives the client nothing, and the timeouts exist for the client's sake.
  */
 public record UpstreamRequest(HttpMethod method, URI uri, Headers headers, Buffer body, boolean stream,
                               Duration connectTimeout, Duration firstByteTimeout, Duration idleTimeout) {
