@@ -11,6 +11,9 @@ import io.vertx.core.http.HttpMethod;
 /**
  * One call to a provider, as the body of an exchange sent to {@code upstream:<name>}.
  *
+ * <p>Only complete events count for a stream's timeouts, not {@code :} keep-alive comments: a provider that
+ * only keeps the connection warm gives the client nothing, and the timeouts exist for the client's sake.
+ *
  * @param method           the HTTP method
  * @param uri              the absolute {@code http} or {@code https} URI
  * @param headers          the request headers, credentials included; {@code host}, {@code content-length},
@@ -24,9 +27,7 @@ import io.vertx.core.http.HttpMethod;
  *                         first complete event (a stream that only sends its headers has not answered yet)
  * @param idleTimeout      the longest silence allowed after that: between stream events, or between the chunks
  *                         of a whole body
- *
- * <p>Only complete events count for a stream's timeouts, not {@code :} keep-alive comments: a provider that
- * only keeps the connection warm gives the client nothing, and the timeouts exist for the client's sake.
+
  */
 public record UpstreamRequest(HttpMethod method, URI uri, Headers headers, Buffer body, boolean stream,
                               Duration connectTimeout, Duration firstByteTimeout, Duration idleTimeout) {
