@@ -27,7 +27,6 @@ import io.vertx.core.http.HttpMethod;
  *                         first complete event (a stream that only sends its headers has not answered yet)
  * @param idleTimeout      the longest silence allowed after that: between stream events, or between the chunks
  *                         of a whole body
-
  */
 public record UpstreamRequest(HttpMethod method, URI uri, Headers headers, Buffer body, boolean stream,
                               Duration connectTimeout, Duration firstByteTimeout, Duration idleTimeout) {
