@@ -1,5 +1,7 @@
 package dev.caravan.http;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.Map;
 import java.util.concurrent.Executor;
 
@@ -100,8 +102,34 @@ final class GatewayHttpConsumer extends VertxPlatformHttpConsumer {
             response.end(Buffer.buffer(bytes));
         } else if (body instanceof Buffer buffer) {
             response.end(buffer);
+        } else if (body instanceof InputStream stream) {
+            relay(response, stream);
         } else {
             response.end(message.getBody(String.class));
+        }
+    }
+
+    /** A body read from a stream (an upstream's) goes out as it is read, each read one write, with backpressure. */
+    private static void relay(HttpServerResponse response, InputStream stream) {
+        response.setChunked(true);
+        byte[] buffer = new byte[8192];
+        try (stream; ClientStream out = new ClientStream(response, () -> closeQuietly(stream))) {
+            int read;
+            while ((read = stream.read(buffer)) > 0) {
+                out.write(buffer, 0, read);
+                out.flush();
+            }
+        } catch (IOException e) {
+            // the client left, or the upstream broke off: the response ends here
+            response.reset();
+        }
+    }
+
+    private static void closeQuietly(InputStream stream) {
+        try {
+            stream.close();
+        } catch (IOException e) {
+            // closed already
         }
     }
 

@@ -1,5 +1,8 @@
 package dev.caravan.http;
 
+import java.io.InputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,6 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class GatewayHttpConsumerTest {
 
     private static final AtomicReference<String> ROUTE_THREAD = new AtomicReference<>();
+    private static final AtomicReference<PipedOutputStream> PIPE = new AtomicReference<>();
     private static Vertx vertx;
     private static ExecutorService requests;
     private static DefaultCamelContext camel;
@@ -59,6 +63,14 @@ class GatewayHttpConsumerTest {
                             exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
                             exchange.getMessage().setHeader("x-test", "yes");
                             exchange.getMessage().setBody(("{\"echo\":" + body + "}").getBytes());
+                        });
+                from("platform-http:/piped?httpMethodRestrict=GET")
+                        .process(exchange -> {
+                            PipedOutputStream upstream = new PipedOutputStream();
+                            PIPE.set(upstream);
+                            exchange.getMessage().setBody(new PipedInputStream(upstream));
+                            upstream.write("first ".getBytes());
+                            upstream.flush();
                         });
                 from("platform-http:/self?httpMethodRestrict=GET")
                         .process(exchange -> {
@@ -100,6 +112,19 @@ class GatewayHttpConsumerTest {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo("data: 1\n\ndata: [DONE]\n\n");
+    }
+
+    @Test
+    void aStreamedBodyReachesTheClientAsItIsRead() throws Exception {
+        HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/piped"))
+                .GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream body = response.body()) {
+            // the first part arrives while the route's stream has not ended: nothing waits for the whole body
+            assertThat(new String(body.readNBytes(6))).isEqualTo("first ");
+            PIPE.get().write("second".getBytes());
+            PIPE.get().close();
+            assertThat(new String(body.readAllBytes())).isEqualTo("second");
+        }
     }
 
     @Test

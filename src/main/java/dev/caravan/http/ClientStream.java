@@ -1,4 +1,4 @@
-package dev.caravan.api;
+package dev.caravan.http;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -13,14 +13,14 @@ import io.vertx.core.http.HttpServerResponse;
  * that closes its connection makes the next write fail and calls {@code onClientGone} at once (which drops the
  * upstream connection, even while the request's thread waits on the provider).
  */
-final class ClientStream extends OutputStream {
+public final class ClientStream extends OutputStream {
 
     private final HttpServerResponse response;
     private final Object drained = new Object();
     private Buffer pending = Buffer.buffer(512);
     private volatile boolean gone;
 
-    ClientStream(HttpServerResponse response, Runnable onClientGone) {
+    public ClientStream(HttpServerResponse response, Runnable onClientGone) {
         this.response = response;
         response.closeHandler(closed -> {
             if (!response.ended()) {
