@@ -271,7 +271,8 @@ jit_ms() { # pid: CPU milliseconds the JIT compiler threads have used so far (fr
     # Lets the report show how much of the gateway's CPU per request was still compilation, i.e. how far from
     # steady state the measurement was. Compiler threads that the JVM retired take their time with them:
     # deltas are clamped at 0.
-    "$JAVA_HOME/bin/jcmd" "$1" Thread.print 2>/dev/null \
+    # not a JVM (nginx): no compiler threads, 0
+    { "$JAVA_HOME/bin/jcmd" "$1" Thread.print 2>/dev/null || true; } \
         | sed -nE 's/^"C[12] CompilerThread[0-9]+".* cpu=([0-9.]+)ms.*/\1/p' | awk '{ s += $1 } END { printf "%.0f", s }'
 }
 

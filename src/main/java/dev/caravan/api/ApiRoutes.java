@@ -49,7 +49,7 @@ public class ApiRoutes extends RouteBuilder {
                 .process(errors::respond)
                 .wireTap(USAGE_LEDGER).executorService(ON_CALLER_THREAD);
 
-        from("platform-http:/v1/chat/completions?httpMethodRestrict=POST&useStreaming=true&muteException=true")
+        from("platform-http:/v1/chat/completions?httpMethodRestrict=POST&muteException=true")
                 .routeId("api-chat-completions")
                 .process(intake::chat)
                 .process(admission::admit)
@@ -57,7 +57,7 @@ public class ApiRoutes extends RouteBuilder {
                 .process(responses::write)
                 .wireTap(USAGE_LEDGER).executorService(ON_CALLER_THREAD);
 
-        from("platform-http:/v1/embeddings?httpMethodRestrict=POST&useStreaming=true&muteException=true")
+        from("platform-http:/v1/embeddings?httpMethodRestrict=POST&muteException=true")
                 .routeId("api-embeddings")
                 .process(intake::embeddings)
                 .process(admission::admit)

@@ -20,7 +20,6 @@ import dev.caravan.routing.RouteCatalog;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
-import org.springframework.web.util.UriUtils;
 
 /**
  * {@code GET /v1/models} and {@code GET /v1/models/{id}}: the profiles that have a configured provider, and
@@ -49,7 +48,7 @@ public class ModelsApi {
         Identity identity = authenticator.authenticate(RequestCredentials.from(message));
         String path = message.getHeader(Exchange.HTTP_URI, String.class);
         String id = path != null && path.length() > PREFIX.length() + 1
-                ? UriUtils.decode(path.substring(PREFIX.length() + 1), StandardCharsets.UTF_8) : null;
+                ? decode(path.substring(PREFIX.length() + 1)) : null;
         ArrayNode list = list(identity);
         message.removeHeaders("*");
         message.setHeader(RequestIds.HEADER, requestId);
@@ -127,5 +126,12 @@ public class ModelsApi {
         model.put("created", created);
         model.put("owned_by", ownedBy);
         return model;
+    }
+
+    /** A path segment as sent ({@code groq%2Fllama-3.3-70b}), percent-decoded; a {@code +} stays a plus. */
+    private static String decode(String segment) {
+        int query = segment.indexOf('?');
+        String raw = query >= 0 ? segment.substring(0, query) : segment;
+        return java.net.URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 }

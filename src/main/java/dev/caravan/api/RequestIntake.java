@@ -16,9 +16,10 @@ import dev.caravan.openai.ApiException;
 import dev.caravan.openai.Json;
 import dev.caravan.openai.OpenAiError;
 import dev.caravan.routing.ModelResolver;
-import jakarta.servlet.http.HttpServletResponse;
+import io.vertx.core.http.HttpServerResponse;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.component.platform.http.vertx.HttpMessage;
 import org.slf4j.MDC;
 import org.springframework.stereotype.Component;
 
@@ -60,7 +61,7 @@ public class RequestIntake {
         // who is calling comes first: a bad key is refused whatever the body says
         Identity identity = authenticator.authenticate(RequestCredentials.from(in));
         exchange.setProperty(Identity.PROPERTY, identity);
-        HttpServletResponse response = in.getHeader("CamelHttpServletResponse", HttpServletResponse.class);
+        HttpServerResponse response = in instanceof HttpMessage http ? http.getResponse() : null;
         // the call exists from here on, so that every authenticated call has its ledger row, a refused one too
         ObjectNode body;
         ApiException unreadable = null;

@@ -18,7 +18,8 @@ import dev.caravan.openai.Usage;
 import dev.caravan.provider.ChunkStream;
 import dev.caravan.provider.StreamChunk;
 import dev.caravan.provider.UpstreamStreamException;
-import jakarta.servlet.http.HttpServletResponse;
+import dev.caravan.http.ClientStream;
+import io.vertx.core.http.HttpServerResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,19 +49,19 @@ public final class SseWriter {
     private SseWriter() {
     }
 
-    public static Result write(CallContext call, ChunkStream chunks, HttpServletResponse response,
+    public static Result write(CallContext call, ChunkStream chunks, HttpServerResponse response,
             Function<Usage, BigDecimal> pricing) {
-        response.setStatus(200);
-        response.setContentType("text/event-stream; charset=utf-8");
-        response.setHeader("Cache-Control", "no-cache");
-        response.setHeader("X-Accel-Buffering", "no");
-        ResponseHeaders.forEach(call, response::setHeader);
+        response.setStatusCode(200).setChunked(true);
+        response.putHeader("Content-Type", "text/event-stream; charset=utf-8");
+        response.putHeader("Cache-Control", "no-cache");
+        response.putHeader("X-Accel-Buffering", "no");
+        ResponseHeaders.forEach(call, response::putHeader);
         Usage usage = null;
         List<byte[]> generated = new ArrayList<>();
         Long firstEvent = null;
         Outcome outcome = Outcome.CLIENT_GONE;
+        ClientStream out = new ClientStream(response, chunks::abort);
         try {
-            OutputStream out = response.getOutputStream();
             while (true) {
                 StreamChunk chunk;
                 try {
@@ -102,6 +103,7 @@ public final class SseWriter {
         } catch (IOException clientGone) {
             outcome = Outcome.CLIENT_GONE;
         } finally {
+            out.close();
             if (outcome == Outcome.COMPLETED) {
                 // the provider finished: closing reads its last bytes so the connection can be reused
                 closeQuietly(chunks);

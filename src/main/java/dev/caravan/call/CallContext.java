@@ -10,7 +10,7 @@ import dev.caravan.account.Identity;
 import dev.caravan.call.Attempt;
 import dev.caravan.call.Operation;
 import dev.caravan.openai.TokenCounter;
-import jakarta.servlet.http.HttpServletResponse;
+import io.vertx.core.http.HttpServerResponse;
 import org.apache.camel.Exchange;
 
 /**
@@ -27,7 +27,7 @@ public final class CallContext {
     private volatile long promptTokens = -1;
     private final Operation operation;
     private final long startNanos = System.nanoTime();
-    private final HttpServletResponse response;
+    private final HttpServerResponse response;
     private final ObjectNode body;
     private final String requestedModel;
     private final boolean stream;
@@ -46,7 +46,7 @@ public final class CallContext {
      *     by it, so a client that reuses an {@code x-request-id} can neither collide with nor hide another call
      * @param clientRequestId the client's {@code x-request-id}, if it sent a sane one (kept in the ledger)
      */
-    public CallContext(String requestId, String clientRequestId, Operation operation, HttpServletResponse response,
+    public CallContext(String requestId, String clientRequestId, Operation operation, HttpServerResponse response,
             ObjectNode body, Identity identity) {
         this.requestId = requestId;
         this.clientRequestId = clientRequestId;
@@ -99,7 +99,7 @@ public final class CallContext {
     }
 
     /** The client's HTTP response, for writing a stream event by event. */
-    public HttpServletResponse response() {
+    public HttpServerResponse response() {
         return response;
     }
 

@@ -18,6 +18,11 @@ public record OpenAiError(int status, String message, String type, String param,
     public static final String INSUFFICIENT_QUOTA = "insufficient_quota";
     public static final String API_ERROR = "api_error";
 
+    /** A failure of Caravan's own, told without any detail. */
+    public static OpenAiError internal() {
+        return new OpenAiError(500, "The server had an error while processing your request.", API_ERROR, null, null);
+    }
+
     public static OpenAiError invalidRequest(String message, String param) {
         return new OpenAiError(400, message, INVALID_REQUEST, param, null);
     }

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 public abstract class AccountsTestSupport extends GatewayTestSupport {
 
     protected HttpResponse<String> call(String method, String path, String key, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             request.header("Content-Type", "application/json");

@@ -97,7 +97,7 @@ class AdminAuthorizationTest extends AccountsTestSupport {
 
     @Test
     void adminKeyInXApiKeyHeaderWorksAndNoRequestHeaderIsEchoed() {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/admin/users?limit=1"))
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + "/admin/users?limit=1"))
                 .header("X-API-Key", ADMIN_KEY).header("X-Echo-Me", "please").header("x-request-id", "admin-req-1")
                 .GET().build());
         assertThat(response.statusCode()).isEqualTo(200);

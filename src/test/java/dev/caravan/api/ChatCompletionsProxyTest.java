@@ -4,15 +4,18 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.caravan.support.DispatchRecorder;
 import dev.caravan.support.GatewayTestSupport;
 import dev.caravan.support.OpenAiFixtures;
 import dev.caravan.support.SseClient;
-import jakarta.servlet.DispatcherType;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -169,25 +172,35 @@ class ChatCompletionsProxyTest extends GatewayTestSupport {
     }
 
     @Test
-    void aCallIsAnsweredOnItsOwnRequestThreadWithoutAnAsyncRedispatch() throws Exception {
+    void aCallRunsOnARequestThreadNeverOnTheEventLoop() {
         STUB.stubFor(post("/a/v1/chat/completions").willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody(OpenAiFixtures.completion("model-a", "Hi."))));
-        String requestId = "inline-" + System.nanoTime();
-        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/chat/completions"))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + userKey)
-                .header("x-request-id", requestId)
-                .POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"model\":\"stub-a/model-a\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
-                .build());
-        assertThat(response.statusCode()).isEqualTo(200);
-        // platform-http's stock consumer returns a future: Spring MVC then starts async processing and the
-        // container dispatches the request a second time (DispatcherType.ASYNC) when the future completes
-        // (the record is made when the filter chain returns, which may be just after the client has its answer)
-        List<DispatchRecorder.Dispatch> dispatches = List.of();
-        for (int i = 0; i < 100 && dispatches.isEmpty(); i++) {
-            Thread.sleep(i == 0 ? 0 : 20);
-            dispatches = DispatchRecorder.DISPATCHES.stream().filter(dispatch -> requestId.equals(dispatch.requestId())).toList();
+        String requestId = "thread-" + System.nanoTime();
+        Logger access = (Logger) LoggerFactory.getLogger("caravan.access");
+        List<ILoggingEvent> lines = new CopyOnWriteArrayList<>();
+        AppenderBase<ILoggingEvent> recorder = new AppenderBase<>() {
+            @Override
+            protected void append(ILoggingEvent event) {
+                lines.add(event);
+            }
+        };
+        recorder.start();
+        access.addAppender(recorder);
+        try {
+            HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/chat/completions"))
+                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + userKey)
+                    .header("x-request-id", requestId)
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"model\":\"stub-a/model-a\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+                    .build());
+            assertThat(response.statusCode()).isEqualTo(200);
+        } finally {
+            access.detachAppender(recorder);
         }
-        assertThat(dispatches).containsExactly(new DispatchRecorder.Dispatch(DispatcherType.REQUEST, requestId, false));
+        // the access line is logged by the thread the route ran on: the route blocks (JDBC, the upstream call),
+        // so it must be a request thread, never one of Vert.x's event loops
+        assertThat(lines).filteredOn(line -> requestId.equals(line.getMDCPropertyMap().get("requestId")))
+                .singleElement().extracting(ILoggingEvent::getThreadName).asString()
+                .startsWith("request").doesNotContain("eventloop");
     }
 }

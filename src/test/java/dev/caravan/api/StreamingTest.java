@@ -109,7 +109,7 @@ class StreamingTest extends GatewayTestSupport {
             }
         });
 
-        try (Socket socket = new Socket("localhost", port)) {
+        try (Socket socket = new Socket("localhost", port())) {
             byte[] body = STREAM_REQUEST.getBytes(StandardCharsets.UTF_8);
             socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n"
                     + "Authorization: Bearer " + userKey + "\r\n"

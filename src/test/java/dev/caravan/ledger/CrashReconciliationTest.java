@@ -94,6 +94,12 @@ class CrashReconciliationTest {
                             .isZero();
                 });
 
+        // the restarted gateway's probes and metrics, as Kubernetes and Prometheus read them
+        assertThat(restarted.get("/actuator/health/readiness", ADMIN_KEY).statusCode()).isEqualTo(200);
+        HttpResponse<String> metrics = restarted.get("/actuator/prometheus", ADMIN_KEY);
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("camel_route_policy_seconds").contains("caravan_ledger_dead_letters_total");
+
         List<String> recorded = new ArrayList<>();
         String page = "/admin/usage?user_id=" + userId + "&limit=1000";
         for (int offset = 0; ; offset += 1000) {

@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.caravan.CaravanApplication;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import dev.caravan.support.GatewayTestSupport;
 import dev.caravan.support.OpenAiFixtures;
 import dev.caravan.support.TestDatabase;
@@ -51,7 +53,7 @@ class GracefulShutdownTest extends GatewayTestSupport {
                 "--caravan.database.password=" + (dataSource.getPassword() == null ? "" : dataSource.getPassword()),
                 "--caravan.database.schema=" + TestDatabase.SCHEMA,
                 "--caravan.auth.admin-key=" + ADMIN_KEY);
-        int replicaPort = replica.getEnvironment().getProperty("local.server.port", Integer.class);
+        int replicaPort = replica.getBean(CamelContext.class).hasService(VertxPlatformHttpServer.class).getServer().actualPort();
 
         List<String> ids = new ArrayList<>();
         List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();

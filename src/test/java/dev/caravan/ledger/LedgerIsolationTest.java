@@ -15,7 +15,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.caravan.support.GatewayTestSupport;
 import dev.caravan.support.OpenAiFixtures;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.NotifyBuilder;
 import org.awaitility.Awaitility;
@@ -33,8 +32,6 @@ class LedgerIsolationTest extends GatewayTestSupport {
 
     @Autowired
     ProducerTemplate producer;
-    @Autowired
-    CamelContext camel;
     @Autowired
     MeterRegistry meters;
 

@@ -219,7 +219,7 @@ class LedgerTest extends GatewayTestSupport {
         String requestId = "disconnect-" + UUID.randomUUID();
         byte[] body = ("{\"model\":\"stub-live/model-live\",\"stream\":true,\"max_tokens\":1000,"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").getBytes(StandardCharsets.UTF_8);
-        try (Socket socket = new Socket("localhost", port)) {
+        try (Socket socket = new Socket("localhost", port())) {
             socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n"
                     + "Authorization: Bearer " + account.key() + "\r\nx-request-id: " + requestId + "\r\n"
                     + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")

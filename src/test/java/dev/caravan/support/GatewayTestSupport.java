@@ -1,12 +1,9 @@
 package dev.caravan.support;
 
 import java.io.IOException;
-import java.math.BigDecimal;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.UUID;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,26 +12,29 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.caravan.CaravanApplication;
-import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
-import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import dev.caravan.account.ApiKey;
 import dev.caravan.account.KeyService;
 import dev.caravan.account.UserStore;
 import dev.caravan.billing.WalletService;
 import dev.caravan.ledger.Reconciliation;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.annotation.Import;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -47,8 +47,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * every test class that extends this one.
  */
 @CamelSpringBootTest
-@SpringBootTest(classes = CaravanApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@Import(DispatchRecorder.class)
+@SpringBootTest(classes = CaravanApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE)
 public abstract class GatewayTestSupport {
 
     protected static final ObjectMapper JSON = new ObjectMapper();
@@ -86,6 +85,7 @@ public abstract class GatewayTestSupport {
                 () -> "file:routes/**/*.yaml,file:" + TEST_ROUTES + "/**/*.yaml");
         registry.add("camel.main.routes-reload-directory", TEST_ROUTES::toString);
         registry.add("caravan.http.max-request-size", () -> "256KB");
+        registry.add("server.port", () -> 0);
         // credit leases go back soon after their calls, so tests can check that nothing stays reserved
         registry.add("caravan.billing.lease-idle", () -> "200ms");
         registry.add("caravan.billing.lease-heartbeat", () -> "50ms");
@@ -95,8 +95,8 @@ public abstract class GatewayTestSupport {
         registry.add("caravan.auth.jwt-jwks", TestJwt::publicJwks);
     }
 
-    @LocalServerPort
-    protected int port;
+    @Autowired
+    protected CamelContext camel;
 
     @Autowired
     protected KeyService keyService;
@@ -177,7 +177,12 @@ public abstract class GatewayTestSupport {
     }
 
     protected String baseUrl() {
-        return "http://localhost:" + port;
+        return "http://localhost:" + port();
+    }
+
+    /** The port the gateway's HTTP server listens on (the tests start it on a free one). */
+    protected int port() {
+        return camel.hasService(VertxPlatformHttpServer.class).getServer().actualPort();
     }
 
     protected HttpResponse<String> postJson(String path, String body) {

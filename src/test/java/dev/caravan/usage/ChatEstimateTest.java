@@ -8,7 +8,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caravan.admin.AccountsTestSupport;
 import dev.caravan.openai.TokenCounter;
-import org.apache.camel.CamelContext;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
 import org.apache.camel.support.service.ServiceHelper;
@@ -32,8 +31,6 @@ class ChatEstimateTest extends AccountsTestSupport {
             + "{\"role\":\"user\",\"content\":\"How many moons does Mars have, and what are they called?\"}]";
     private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
 
-    @Autowired
-    CamelContext camel;
 
     @Autowired
     JdbcTemplate jdbc;

@@ -13,13 +13,12 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.account.Identity;
-import dev.caravan.account.RequestCredentials;
 import dev.caravan.call.RequestIds;
 import dev.caravan.openai.ApiException;
 import dev.caravan.openai.OpenAiError;
 import dev.caravan.text.SafeText;
-import jakarta.servlet.http.HttpServletRequest;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.platform.http.vertx.HttpMessage;
 
 /**
  * An accounts request as its handler sees it: the authenticated caller, path and query parameters, and the
@@ -92,9 +91,7 @@ public final class ApiRequest {
 
     /** A query parameter; null when absent or empty. */
     public String query(String name) {
-        HttpServletRequest request = exchange.getIn().getHeader(RequestCredentials.SERVLET_REQUEST_HEADER,
-                HttpServletRequest.class);
-        String value = request == null ? null : request.getParameter(name);
+        String value = exchange.getIn() instanceof HttpMessage http ? http.getRequest().getParam(name) : null;
         if (value == null || value.isBlank()) {
             return null;
         }

@@ -1,0 +1,148 @@
+package dev.caravan.http;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Map;
+import java.util.concurrent.Executor;
+
+import dev.caravan.openai.OpenAiError;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * platform-http's Vert.x consumer, with its {@code handleRequest} replaced (the only method that differs; Camel
+ * changes this class between releases, so {@code GatewayHttpConsumerTest} pins its behaviour against the Camel in
+ * the pom). In Camel 4.17.0 the stock one runs each exchange inside {@code vertx.executeBlocking} and waits on a
+ * latch, and writes the response with a writer that fails once a step has written the head itself (a stream).
+ * This one reads the request on the event loop, hands the exchange to {@code executor} and drives the route with
+ * its asynchronous processor; the response is written from the route's callback, unless a step already answered
+ * (a stream, written event by event). Routes still block on the way (JDBC, the upstream client), so the executor
+ * is a worker: a virtual thread per request on JDK 21+.
+ */
+final class GatewayHttpConsumer extends VertxPlatformHttpConsumer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayHttpConsumer.class);
+
+    private final Executor executor;
+
+    GatewayHttpConsumer(PlatformHttpEndpoint endpoint, Processor processor, GatewayHttpEngine engine, Executor executor) {
+        super(endpoint, processor, engine.getHandlers(), engine.routerName());
+        this.executor = executor;
+    }
+
+    @Override
+    protected void handleRequest(RoutingContext ctx) {
+        if (isSuspended()) {
+            HttpErrors.write(ctx, new OpenAiError(503, "The gateway is shutting down; retry on another replica.",
+                    OpenAiError.API_ERROR, null, "service_unavailable"));
+            return;
+        }
+        Exchange exchange = createExchange(false);
+        exchange.setPattern(ExchangePattern.InOut);
+        processHttpRequest(exchange, ctx).onComplete(read -> {
+            if (read.failed()) {
+                fail(ctx, exchange, read.cause());
+                return;
+            }
+            executor.execute(() -> run(ctx, exchange));
+        });
+    }
+
+    private void run(RoutingContext ctx, Exchange exchange) {
+        try {
+            createUoW(exchange);
+        } catch (Exception e) {
+            fail(ctx, exchange, e);
+            return;
+        }
+        getAsyncProcessor().process(exchange, doneSync -> {
+            try {
+                if (!ctx.response().headWritten()) {
+                    write(ctx.response(), exchange);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("response could not be written: {}", e.toString());
+            } finally {
+                done(exchange);
+            }
+        });
+    }
+
+    /**
+     * The exchange's answer: its status, the headers the route left (Camel's own are internal), its body. The
+     * routes answer every failure themselves, OpenAI-shaped; an exception left here is answered as a 500.
+     */
+    private static void write(HttpServerResponse response, Exchange exchange) {
+        if (exchange.getException() != null) {
+            LOG.error("a route left an unhandled {}", exchange.getException().getClass().getName());
+            HttpErrors.write(response, null, OpenAiError.internal());
+            return;
+        }
+        Message message = exchange.getMessage();
+        response.setStatusCode(message.getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class));
+        for (Map.Entry<String, Object> header : message.getHeaders().entrySet()) {
+            String name = header.getKey();
+            if (header.getValue() != null && !name.startsWith("Camel") && !name.equalsIgnoreCase("Content-Length")) {
+                response.putHeader(name, header.getValue().toString());
+            }
+        }
+        Object body = message.getBody();
+        if (body == null) {
+            response.end();
+        } else if (body instanceof byte[] bytes) {
+            response.end(Buffer.buffer(bytes));
+        } else if (body instanceof Buffer buffer) {
+            response.end(buffer);
+        } else if (body instanceof InputStream stream) {
+            relay(response, stream);
+        } else {
+            response.end(message.getBody(String.class));
+        }
+    }
+
+    /** A body read from a stream (an upstream's) goes out as it is read, each read one write, with backpressure. */
+    private static void relay(HttpServerResponse response, InputStream stream) {
+        response.setChunked(true);
+        byte[] buffer = new byte[8192];
+        try (stream; ClientStream out = new ClientStream(response, () -> closeQuietly(stream))) {
+            int read;
+            while ((read = stream.read(buffer)) > 0) {
+                out.write(buffer, 0, read);
+                out.flush();
+            }
+        } catch (IOException e) {
+            // the client left, or the upstream broke off: the response ends here
+            response.reset();
+        }
+    }
+
+    private static void closeQuietly(InputStream stream) {
+        try {
+            stream.close();
+        } catch (IOException e) {
+            // closed already
+        }
+    }
+
+    private void fail(RoutingContext ctx, Exchange exchange, Throwable failure) {
+        LOG.warn("request failed outside the routes: {}", failure.toString());
+        if (!ctx.response().headWritten()) {
+            HttpErrors.write(ctx, OpenAiError.internal());
+        }
+        done(exchange);
+    }
+
+    private void done(Exchange exchange) {
+        doneUoW(exchange);
+        releaseExchange(exchange, false);
+    }
+}

@@ -1,0 +1,77 @@
+package dev.caravan.ops;
+
+import dev.caravan.openai.OpenAiError;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.availability.LivenessState;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.stereotype.Component;
+
+/**
+ * Kubernetes probes and Prometheus metrics at the URLs of Spring Boot's actuator, served by routes on the
+ * gateway's own server (there is no servlet container for actuator to use): {@code /actuator/health/liveness}
+ * and {@code /actuator/health/readiness} report Spring Boot's application availability (readiness turns down
+ * when shutdown begins), {@code /actuator/health} both, {@code /actuator/prometheus} the meter registry.
+ */
+@Component
+public class ProbesApi extends RouteBuilder {
+
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final ApplicationAvailability availability;
+    /** Absent when metrics export is off (management.prometheus.metrics.export.enabled=false; also in tests). */
+    private final ObjectProvider<PrometheusMeterRegistry> prometheus;
+
+    public ProbesApi(ApplicationAvailability availability, ObjectProvider<PrometheusMeterRegistry> prometheus) {
+        this.availability = availability;
+        this.prometheus = prometheus;
+    }
+
+    @Override
+    public void configure() {
+        from("platform-http:/actuator/health/liveness?httpMethodRestrict=GET&muteException=true")
+                .routeId("probe-liveness")
+                .process(exchange -> status(exchange, live()));
+        from("platform-http:/actuator/health/readiness?httpMethodRestrict=GET&muteException=true")
+                .routeId("probe-readiness")
+                .process(exchange -> status(exchange, ready()));
+        from("platform-http:/actuator/health?httpMethodRestrict=GET&muteException=true")
+                .routeId("probe-health")
+                .process(exchange -> status(exchange, live() && ready()));
+        from("platform-http:/actuator/prometheus?httpMethodRestrict=GET&muteException=true")
+                .routeId("metrics-prometheus")
+                .process(this::scrape);
+    }
+
+    private boolean live() {
+        return availability.getLivenessState() == LivenessState.CORRECT;
+    }
+
+    private boolean ready() {
+        return availability.getReadinessState() == ReadinessState.ACCEPTING_TRAFFIC;
+    }
+
+    private static void status(Exchange exchange, boolean up) {
+        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, up ? 200 : 503);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.getMessage().setBody(up ? "{\"status\":\"UP\"}" : "{\"status\":\"OUT_OF_SERVICE\"}");
+    }
+
+    private void scrape(Exchange exchange) {
+        PrometheusMeterRegistry registry = prometheus.getIfAvailable();
+        exchange.getMessage().removeHeaders("*");
+        if (registry == null) {
+            exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 404);
+            exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+            exchange.getMessage().setBody(new OpenAiError(404, "Prometheus metrics export is off.",
+                    OpenAiError.INVALID_REQUEST, null, "unknown_url").toBytes());
+            return;
+        }
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, PROMETHEUS_TEXT);
+        exchange.getMessage().setBody(registry.scrape());
+    }
+}
