@@ -271,7 +271,8 @@ jit_ms() { # pid: CPU milliseconds the JIT compiler threads have used so far (fr
     # Lets the report show how much of the gateway's CPU per request was still compilation, i.e. how far from
     # steady state the measurement was. Compiler threads that the JVM retired take their time with them:
     # deltas are clamped at 0.
-    # not a JVM (nginx): no compiler threads, 0
+    # only a JVM: jcmd attaches by sending SIGQUIT, which stops nginx (no compiler threads there: 0)
+    [[ $(readlink "/proc/$1/exe" 2>/dev/null) == */java ]] || { echo 0; return 0; }
     { "$JAVA_HOME/bin/jcmd" "$1" Thread.print 2>/dev/null || true; } \
         | sed -nE 's/^"C[12] CompilerThread[0-9]+".* cpu=([0-9.]+)ms.*/\1/p' | awk '{ s += $1 } END { printf "%.0f", s }'
 }
@@ -490,7 +491,7 @@ ADDED_TTFB=$(calc %.3f "${R[streams.caravan.ttfb_p50_ms]} - ${R[streams.direct.t
     echo
     echo "## The stack's floor: a bare Camel proxy in the same JVM"
     echo
-    echo "\`bench/routes/bare.yaml\`: platform-http → camel-http on the gateway's own server, engine and JVM, with none of"
+    echo "\`bench/routes/bare.yaml\`: platform-http → camel-http on the gateway's own server (Vert.x), consumer and JVM, with none of"
     echo "Caravan's work (no key check, parsing, credit or ledger). Added = bare − direct, as above."
     echo
     echo "| | direct | bare proxy | Caravan | bare added | Caravan added |"
@@ -513,7 +514,7 @@ ADDED_TTFB=$(calc %.3f "${R[streams.caravan.ttfb_p50_ms]} - ${R[streams.direct.t
         (( NGINX_FLOOR )) && floor_row nginx "nginx, plain reverse proxy"
         (( VERTX_FLOOR )) && floor_row eventloop "bare Camel proxy, Vert.x event loop only (bench/floor EventLoopBareProxy)"
         (( VERTX_FLOOR )) && floor_row vertx "bare Camel proxy, Vert.x with a worker per exchange (bench/floor VertxBareProxy)"
-        floor_row bare "bare Camel proxy, servlet engine (bench/routes/bare.yaml)"
+        floor_row bare "bare Camel proxy in Caravan's JVM and engine (bench/routes/bare.yaml, camel-http)"
         floor_row caravan "Caravan"
     fi
     echo
