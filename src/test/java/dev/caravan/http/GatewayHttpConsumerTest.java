@@ -72,6 +72,12 @@ class GatewayHttpConsumerTest {
                             upstream.write("first ".getBytes());
                             upstream.flush();
                         });
+                from("platform-http:/whoami?httpMethodRestrict=GET")
+                        .process(exchange -> {
+                            String caller = dev.caravan.account.RequestCredentials.remoteIp(exchange.getIn());
+                            exchange.getMessage().removeHeaders("*");
+                            exchange.getMessage().setBody(caller);
+                        });
                 from("platform-http:/self?httpMethodRestrict=GET")
                         .process(exchange -> {
                             HttpServerResponse response = exchange.getIn(HttpMessage.class).getResponse();
@@ -125,6 +131,15 @@ class GatewayHttpConsumerTest {
             PIPE.get().close();
             assertThat(new String(body.readAllBytes())).isEqualTo("second");
         }
+    }
+
+    @Test
+    void aForwardedForHeaderIsNotTrustedUnlessConfigured() throws Exception {
+        // this server runs with forwarded-headers NONE: a caller cannot pose as another address
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/whoami"))
+                .header("X-Forwarded-For", "203.0.113.7").GET().build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.body()).isEqualTo("127.0.0.1");
     }
 
     @Test
