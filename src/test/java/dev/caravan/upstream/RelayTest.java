@@ -14,12 +14,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.caravan.openai.SseEvent;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -28,29 +25,12 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
 
 /** Relaying the rest of a stream after its first event: pacing, end, breaks, timeouts, backpressure, a gone client. */
-class RelayTest {
+class RelayTest extends UpstreamTestSupport {
 
     private static final String EVENT_LOOP = "vert.x-eventloop-thread-";
     private static final Function<SseEvent, Buffer> ENCODE = event -> Buffer.buffer(sse(event.data()));
 
-    private static Vertx vertx;
-    private static StubServer stub;
-    private static UpstreamCamel camel;
     private static final AtomicInteger paths = new AtomicInteger();
-
-    @BeforeAll
-    static void start() {
-        vertx = Vertx.vertx();
-        stub = StubServer.start(vertx);
-        camel = new UpstreamCamel(vertx);
-    }
-
-    @AfterAll
-    static void stop() {
-        camel.close();
-        stub.close();
-        StubServer.await(vertx.close());
-    }
 
     @Test
     void pacedEventsReachTheSinkOneByOneAsTheyAreSent() {

@@ -16,39 +16,19 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultExchange;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.caravan.openai.SseEvent;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 
 /** The producer against a real local Vert.x server: what becomes a response, what becomes a failure, and when. */
-class UpstreamProducerTest {
+class UpstreamProducerTest extends UpstreamTestSupport {
 
     private static final String JSON = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"choices\":[]}";
 
-    private static Vertx vertx;
-    private static StubServer stub;
-    private static UpstreamCamel camel;
-
-    @BeforeAll
-    static void start() {
-        vertx = Vertx.vertx();
-        stub = StubServer.start(vertx);
-        camel = new UpstreamCamel(vertx);
-    }
-
-    @AfterAll
-    static void stop() {
-        camel.close();
-        stub.close();
-        StubServer.await(vertx.close());
-    }
 
     @Test
     void jsonAnswerComesBackWhole() {
