@@ -31,6 +31,8 @@ STREAM_ROUNDS=${STREAM_ROUNDS:-5}
 STREAM_WARMUP_ROUNDS=${STREAM_WARMUP_ROUNDS:-3}
 STUB_CHUNKS=${STUB_CHUNKS:-10}
 STUB_CHUNK_DELAY_MS=${STUB_CHUNK_DELAY_MS:-20}
+OPEN_STREAMS=${OPEN_STREAMS:-2000}             # the open-streams phase: this many slow streams held open at once (0: skip)
+SLOW_STUB_PORT=${SLOW_STUB_PORT:-9098}         # its stub: 20 chunks 500 ms apart, ~10 s a stream
 DATABASE_URL=${DATABASE_URL:-jdbc:postgresql://127.0.0.1:5432/test}
 DATABASE_USER=${DATABASE_USER:-postgres}
 BENCH_SCHEMA=${BENCH_SCHEMA:-caravan_bench}
@@ -54,6 +56,7 @@ die() { log "ERROR: $*"; exit 2; }
 
 # --- processes and cleanup --------------------------------------------------------------------------------------
 STUB_PID=""
+SLOW_STUB_PID=""
 GATEWAY_PID=""
 VERTX_PID=""
 EVENTLOOP_PID=""
@@ -79,6 +82,7 @@ cleanup() {
     stop_process "$NGINX_PID" nginx
     stop_process "$GATEWAY_PID" gateway
     stop_process "$STUB_PID" stub
+    stop_process "$SLOW_STUB_PID" "slow stub"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM   # run the EXIT trap on Ctrl-C too
@@ -153,6 +157,11 @@ for _ in $(seq 100); do
 done
 curl -sf "$STUB_URL/health" >/dev/null || die "the stub does not answer on $STUB_URL"
 log "$(head -n1 "$OUT/stub.log")"
+if (( OPEN_STREAMS )); then
+    "$JAVA" -XX:+UseSerialGC -Xms256m -Xmx256m -Dstub.chunks=20 -Dstub.chunkDelayMs=500 \
+        -cp "$CLASSES" StubUpstream "$SLOW_STUB_PORT" >"$OUT/slow-stub.log" 2>&1 &
+    SLOW_STUB_PID=$!
+fi
 
 # --- gateway ----------------------------------------------------------------------------------------------------
 # its own schema on the shared PostgreSQL, fresh every run: no leftovers from earlier runs in wallets or ledger
@@ -175,7 +184,8 @@ log "starting the gateway on port $GATEWAY_PORT"
 # shipped default (INFO, one access line per call): the bench measures what a user runs.
 (
     cd "$CARAVAN_HOME"
-    export DATABASE_URL DATABASE_USER CARAVAN_ADMIN_KEY=$ADMIN_KEY BENCH_STUB_URL=$STUB_URL/v1
+    export DATABASE_URL DATABASE_USER CARAVAN_ADMIN_KEY=$ADMIN_KEY BENCH_STUB_URL=$STUB_URL/v1 \
+        BENCH_SLOW_STUB_URL=http://127.0.0.1:$SLOW_STUB_PORT/v1
     # shellcheck disable=SC2086 # GATEWAY_JAVA_OPTS is a list of options
     exec "$JAVA" $GATEWAY_JAVA_OPTS -Xms"$GATEWAY_HEAP" -Xmx"$GATEWAY_HEAP" -jar "$CARAVAN_JAR" \
         --server.port="$GATEWAY_PORT" \
@@ -183,6 +193,8 @@ log "starting the gateway on port $GATEWAY_PORT"
         --camel.main.routes-include-pattern="file:routes/**/*.yaml,file:$BENCH_DIR/routes/*.yaml" \
         --camel.main.routes-reload-enabled=false \
         --caravan.billing.prices-file="$BENCH_DIR/prices.yaml" \
+        --camel.component.http.connections-per-route=$(( OPEN_STREAMS > 1000 ? OPEN_STREAMS + 100 : 1000 )) \
+        --camel.component.http.max-total-connections=$(( OPEN_STREAMS > 1000 ? 2 * OPEN_STREAMS + 200 : 2000 )) \
         --spring.main.banner-mode=off
 ) >"$OUT/caravan.log" 2>&1 &
 GATEWAY_PID=$!
@@ -336,13 +348,13 @@ run_streams() { # path url model pids-to-measure
     local file=$OUT/stream-$path.txt
     log "streams $path: $STREAMS concurrent streams, $STREAM_WARMUP_ROUNDS warm-up + $STREAM_ROUNDS measured rounds"
     jit0=$(jit_ms "${MEASURED_PID:-$GATEWAY_PID}")   # includes the client's warm-up rounds: an upper bound
-    line=$("$JAVA" -Dcpu.pids="$pids" -cp "$CLASSES" StreamTtfb "$url/v1/chat/completions" "$API_KEY" "$model" \
+    line=$("$JAVA" -Dcpu.pids="$pids" -Dstub.spread.ms=$(( (STUB_CHUNKS - 1) * STUB_CHUNK_DELAY_MS )) -cp "$CLASSES" StreamTtfb "$url/v1/chat/completions" "$API_KEY" "$model" \
         "$STREAMS" "$STREAM_ROUNDS" "$STREAM_WARMUP_ROUNDS" 2>"$file") || die "stream client failed: $(tail -n5 "$file")"
     jit1=$(jit_ms "${MEASURED_PID:-$GATEWAY_PID}")
     echo "$line" >>"$file"
     echo "streams $path $line gateway_jit_ms_incl_warmup=$((jit1 - jit0))" >>"$OUT/raw.txt"
     local key=streams.$path field
-    for field in ok failed ttfb_p50_ms ttfb_p99_ms total_p50_ms total_p99_ms events_min events_max cpu_ticks; do
+    for field in ok failed ttfb_p50_ms ttfb_p99_ms total_p50_ms total_p99_ms events_min events_max incremental_pct cpu_ticks; do
         R[$key.$field]=$(sed -nE "s/.* $field=([^ ]+).*/\1/p" <<<"$line")
     done
     TOTAL_ERRORS=$(( TOTAL_ERRORS + R[$key.failed] ))
@@ -366,6 +378,29 @@ run_wrk "c$HIGH_CONCURRENCY" bare "$BARE_URL" "$STUB_MODEL" "$HIGH_CONCURRENCY" 
 run_streams direct "$STUB_URL" "$STUB_MODEL" "$STUB_PID"
 run_streams caravan "$GATEWAY_URL" "$CARAVAN_MODEL" "$GATEWAY_PID,$STUB_PID"
 run_streams bare "$BARE_URL" "$STUB_MODEL" "$GATEWAY_PID,$STUB_PID"
+proc_status() { # pid field: a field of /proc/<pid>/status (VmRSS in kB, Threads)
+    awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0
+}
+if (( OPEN_STREAMS )); then
+    # what an open stream costs: OPEN_STREAMS slow streams (20 events 500 ms apart) held open at once through
+    # Caravan; memory and threads of the gateway sampled in the middle, CPU per streamed event over the phase
+    log "open streams: $OPEN_STREAMS slow streams through Caravan"
+    settle "$GATEWAY_PID"
+    OPEN_RSS_BEFORE=$(proc_status "$GATEWAY_PID" VmRSS); OPEN_THREADS_BEFORE=$(proc_status "$GATEWAY_PID" Threads)
+    "$JAVA" -Dcpu.pids="$GATEWAY_PID" -Dstub.spread.ms=9500 -cp "$CLASSES" StreamTtfb "$GATEWAY_URL/v1/chat/completions" \
+        "$API_KEY" bench-slow/stub-model "$OPEN_STREAMS" 1 0 >"$OUT/open-streams.txt" 2>"$OUT/open-streams.log" &
+    OPEN_CLIENT=$!
+    sleep 6
+    OPEN_RSS=$(proc_status "$GATEWAY_PID" VmRSS); OPEN_THREADS=$(proc_status "$GATEWAY_PID" Threads)
+    wait "$OPEN_CLIENT" || die "the open-streams client failed: $(tail -n5 "$OUT/open-streams.log")"
+    OPEN_LINE=$(grep '^STREAM' "$OUT/open-streams.txt")
+    echo "open-streams $OPEN_LINE rss_kb_before=$OPEN_RSS_BEFORE rss_kb=$OPEN_RSS threads_before=$OPEN_THREADS_BEFORE threads=$OPEN_THREADS" >>"$OUT/raw.txt"
+    for field in ok failed events_max incremental_pct cpu_ticks; do
+        R[open.$field]=$(sed -nE "s/.* $field=([^ ]+).*/\1/p" <<<"$OPEN_LINE")
+    done
+    TOTAL_ERRORS=$(( TOTAL_ERRORS + R[open.failed] ))
+    log "open streams: ${R[open.ok]} ok, ${R[open.failed]} failed; gateway RSS ${OPEN_RSS_BEFORE} -> ${OPEN_RSS} kB, threads ${OPEN_THREADS_BEFORE} -> ${OPEN_THREADS}"
+fi
 run_floor() { # path pid url: a floor measured like Caravan (the gateway stays up but idle), then stopped
     local path=$1 pid=$2 url=$3
     for _ in $(seq 60); do
@@ -486,8 +521,17 @@ ADDED_TTFB=$(calc %.3f "${R[streams.caravan.ttfb_p50_ms]} - ${R[streams.direct.t
     echo "| total p50 | ${R[streams.direct.total_p50_ms]} | ${R[streams.caravan.total_p50_ms]} | $(calc %.3f "${R[streams.caravan.total_p50_ms]} - ${R[streams.direct.total_p50_ms]}") |"
     echo "| events per stream (min–max) | ${R[streams.direct.events_min]}–${R[streams.direct.events_max]} | ${R[streams.caravan.events_min]}–${R[streams.caravan.events_max]} | |"
     echo "| failed streams | ${R[streams.direct.failed]} | ${R[streams.caravan.failed]} | |"
+    echo "| streams delivered event by event | ${R[streams.direct.incremental_pct]} % | ${R[streams.caravan.incremental_pct]} % | |"
     echo "| gateway CPU µs/stream | | $(per_request_us "$STREAM_GW_TICKS" "$STREAM_REQUESTS") | |"
     echo "| stub CPU µs/stream | $(per_request_us "${R[streams.direct.cpu_ticks]}" "$(( R[streams.direct.ok] + R[streams.direct.failed] ))") | $(per_request_us "$STREAM_STUB_TICKS" "$STREAM_REQUESTS") | |"
+    if (( OPEN_STREAMS )); then
+        echo
+        echo "## $OPEN_STREAMS open slow streams through Caravan (20 events, 500 ms apart, all open at once)"
+        echo
+        echo "| gateway RSS before / with them open (heap sized at start) | OS threads before / with them open (virtual threads not counted) | CPU µs per streamed event | failed | event by event |"
+        echo "|--:|--:|--:|--:|--:|"
+        echo "| $(( OPEN_RSS_BEFORE / 1024 )) MB / $(( OPEN_RSS / 1024 )) MB | $OPEN_THREADS_BEFORE / $OPEN_THREADS | $(per_request_us "${R[open.cpu_ticks]%%,*}" "$(( R[open.ok] * R[open.events_max] ))") | ${R[open.failed]} | ${R[open.incremental_pct]} % |"
+    fi
     echo
     echo "## The stack's floor: a bare Camel proxy in the same JVM"
     echo
@@ -503,14 +547,14 @@ ADDED_TTFB=$(calc %.3f "${R[streams.caravan.ttfb_p50_ms]} - ${R[streams.direct.t
     echo "| gateway CPU µs/stream | | $(per_request_us "${R[streams.bare.cpu_ticks]%%,*}" "$(( R[streams.bare.ok] + R[streams.bare.failed] ))") | $(per_request_us "$STREAM_GW_TICKS" "$STREAM_REQUESTS") | | |"
     floor_row() { # path label: one row of the floors table
         local path=$1 label=$2
-        echo "| $label | $(calc %.3f "${R[c1.$path.p50]} - ${R[c1.direct.p50]}") | ${R[$HC.$path.rps]} | ${R[$HC.$path.gw_us]} | $(calc %.3f "${R[streams.$path.ttfb_p50_ms]} - ${R[streams.direct.ttfb_p50_ms]}") | $(per_request_us "${R[streams.$path.cpu_ticks]%%,*}" "$(( R[streams.$path.ok] + R[streams.$path.failed] ))") |"
+        echo "| $label | $(calc %.3f "${R[c1.$path.p50]} - ${R[c1.direct.p50]}") | ${R[$HC.$path.rps]} | ${R[$HC.$path.gw_us]} | $(calc %.3f "${R[streams.$path.ttfb_p50_ms]} - ${R[streams.direct.ttfb_p50_ms]}") | $(per_request_us "${R[streams.$path.cpu_ticks]%%,*}" "$(( R[streams.$path.ok] + R[streams.$path.failed] ))") | ${R[streams.$path.incremental_pct]} % |"
     }
     if (( VERTX_FLOOR || NGINX_FLOOR )); then
         echo
-        echo "Every floor of the same run: added p50 at c1 (ms), req/s and proxy CPU µs/req at $HC, added TTFB p50 (ms) and proxy CPU µs per stream at $STREAMS streams."
+        echo "Every floor of the same run: added p50 at c1 (ms), req/s and proxy CPU µs/req at $HC, added TTFB p50 (ms), proxy CPU µs per stream and the share of streams delivered event by event at $STREAMS streams."
         echo
-        echo "| path | added p50 c1 | $HC req/s | $HC CPU µs/req | added TTFB p50 | CPU µs/stream |"
-        echo "|---|--:|--:|--:|--:|--:|"
+        echo "| path | added p50 c1 | $HC req/s | $HC CPU µs/req | added TTFB p50 | CPU µs/stream | event by event |"
+        echo "|---|--:|--:|--:|--:|--:|--:|"
         (( NGINX_FLOOR )) && floor_row nginx "nginx, plain reverse proxy"
         (( VERTX_FLOOR )) && floor_row eventloop "bare Camel proxy, Vert.x event loop only (bench/floor EventLoopBareProxy)"
         (( VERTX_FLOOR )) && floor_row vertx "bare Camel proxy, Vert.x with a worker per exchange (bench/floor VertxBareProxy)"
@@ -535,6 +579,7 @@ ADDED_TTFB=$(calc %.3f "${R[streams.caravan.ttfb_p50_ms]} - ${R[streams.direct.t
     if (( NGINX_FLOOR )); then
         NGINX_TTFB=$(calc %.3f "${R[streams.nginx.ttfb_p50_ms]} - ${R[streams.direct.ttfb_p50_ms]}")
         echo "| added TTFB p50 at $STREAMS streams ≤ 2 × nginx's (${NGINX_TTFB} ms) | $ADDED_TTFB ms | $(status "$ADDED_TTFB <= 2 * $NGINX_TTFB") |"
+        echo "| ≥ 99 % of $STREAMS streams delivered event by event | ${R[streams.caravan.incremental_pct]} % | $(status "${R[streams.caravan.incremental_pct]} >= 99") |"
     fi
 } | tee "$OUT/results.md"
 

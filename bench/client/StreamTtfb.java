@@ -35,7 +35,8 @@ import java.util.concurrent.Future;
  */
 public final class StreamTtfb {
 
-    private record Result(boolean ok, long ttfbNanos, long totalNanos, int events, String error) {
+    /** @param spreadNanos time from the first data event to the last: a stream delivered in one bunch has ~0 */
+    private record Result(boolean ok, long ttfbNanos, long totalNanos, int events, long spreadNanos, String error) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -90,10 +91,15 @@ public final class StreamTtfb {
         long[] total = ok.stream().mapToLong(Result::totalNanos).sorted().toArray();
         int eventsMin = ok.stream().mapToInt(Result::events).min().orElse(0);
         int eventsMax = ok.stream().mapToInt(Result::events).max().orElse(0);
+        // event by event: the events arrived spread over at least half the time the upstream took to send them
+        // (-Dstub.spread.ms); a stream relayed in bunches arrives all at once
+        long spreadNanos = Long.getLong("stub.spread.ms", 0) * 1_000_000 / 2;
+        long incremental = ok.stream().filter(r -> r.spreadNanos() >= spreadNanos).count();
         System.out.printf(Locale.ROOT, "STREAM streams=%d rounds=%d ok=%d failed=%d ttfb_p50_ms=%.3f ttfb_p99_ms=%.3f "
-                        + "total_p50_ms=%.3f total_p99_ms=%.3f events_min=%d events_max=%d cpu_ticks=%s%n",
+                        + "total_p50_ms=%.3f total_p99_ms=%.3f events_min=%d events_max=%d incremental_pct=%.1f cpu_ticks=%s%n",
                 streams, rounds, ok.size(), failed, millis(ttfb, 0.50), millis(ttfb, 0.99), millis(total, 0.50),
-                millis(total, 0.99), eventsMin, eventsMax, cpuDelta(cpuBefore, cpuAfter));
+                millis(total, 0.99), eventsMin, eventsMax, ok.isEmpty() ? 0.0 : 100.0 * incremental / ok.size(),
+                cpuDelta(cpuBefore, cpuAfter));
     }
 
     /** One line per round on stderr, so a run that drifts (or a cold first round) can be seen. */
@@ -199,14 +205,17 @@ public final class StreamTtfb {
             }
             in.body(chunked, contentLength);
             long ttfb = -1;
+            long lastEvent = -1;
             int events = 0;
             boolean done = false;
             String line;
             while ((line = in.line()) != null) {
                 if (line.startsWith("data:")) {
+                    long now = System.nanoTime() - t0;
                     if (ttfb < 0) {
-                        ttfb = System.nanoTime() - t0;
+                        ttfb = now;
                     }
+                    lastEvent = now;
                     if (line.substring(5).strip().equals("[DONE]")) {
                         done = true;
                     } else {
@@ -224,14 +233,14 @@ public final class StreamTtfb {
             if (!done) {
                 return failure("stream ended without data: [DONE] after " + events + " events");
             }
-            return new Result(true, ttfb, totalNanos, events, null);
+            return new Result(true, ttfb, totalNanos, events, lastEvent - ttfb, null);
         } catch (Exception e) {
             return failure(e.toString());
         }
     }
 
     private static Result failure(String error) {
-        return new Result(false, 0, 0, 0, error);
+        return new Result(false, 0, 0, 0, 0, error);
     }
 
     private static double millis(long[] sorted, double quantile) {
