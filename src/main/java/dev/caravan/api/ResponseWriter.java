@@ -16,9 +16,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * The last step of a model call: a JSON answer (with {@code usage.cost} and {@code x-caravan-cost} added) or a
- * provider's business error goes out through Camel's HTTP binding; a stream is written event by event by
- * {@link SseWriter}, straight to the servlet response. Either way the call's usage event is left for the
- * ledger wire tap.
+ * provider's business error is left on the message for the HTTP consumer to write; a stream is written event by
+ * event by {@link SseWriter}, straight to the client's response. Either way the call's usage event is left for
+ * the ledger wire tap.
  */
 @Component
 public class ResponseWriter {

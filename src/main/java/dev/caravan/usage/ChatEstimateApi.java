@@ -38,7 +38,7 @@ public class ChatEstimateApi {
     public ApiReply estimate(ApiRequest request) {
         ObjectNode chat = request.body();
         ChatRequestValidator.validate(chat);
-        // no servlet response: nothing is ever streamed from here
+        // no client response: nothing is ever streamed from here
         Identity caller = request.caller();
         CallContext call = new CallContext(request.requestId(), null, Operation.CHAT, null, chat, caller);
         resolver.resolve(call);

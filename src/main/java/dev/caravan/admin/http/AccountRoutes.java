@@ -31,7 +31,7 @@ public abstract class AccountRoutes extends RouteBuilder {
 
     /**
      * One endpoint. Paths may hold {@code {name}} segments, read with {@link ApiRequest#pathId}; other methods on
-     * the same path get 405 from the servlet layer.
+     * the same path get 405 from the HTTP server (http/HttpErrors).
      */
     protected void endpoint(String method, String path, String routeId, Access access, ApiHandler handler) {
         from("platform-http:" + path + "?httpMethodRestrict=" + method)

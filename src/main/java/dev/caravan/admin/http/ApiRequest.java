@@ -23,7 +23,7 @@ import org.apache.camel.component.platform.http.vertx.HttpMessage;
 /**
  * An accounts request as its handler sees it: the authenticated caller, path and query parameters, and the
  * JSON body. Every accessor refuses bad input with a 400 naming the parameter, so handlers only deal with
- * valid values. Query parameters are read from the servlet request, never from Camel headers, so a client
+ * valid values. Query parameters are read from the HTTP request itself, never from Camel headers, so a client
  * header cannot pose as one.
  */
 public final class ApiRequest {
