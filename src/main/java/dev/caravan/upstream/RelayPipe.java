@@ -9,6 +9,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.streams.WriteStream;
 
 /**
@@ -43,6 +44,10 @@ final class RelayPipe implements EventSink {
         out.drainHandler(ignored -> relay.resume());
         if (onClientGone != null) {
             onClientGone.accept(ignored -> pipe.clientGone(null));
+        }
+        // a client that left before the close handler was registered would otherwise go unnoticed until a write
+        if (out instanceof HttpServerResponse response && response.closed()) {
+            pipe.clientGone(null);
         }
         if (out.writeQueueFull()) {
             relay.pause();

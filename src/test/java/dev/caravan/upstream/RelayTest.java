@@ -42,12 +42,12 @@ class RelayTest extends UpstreamTestSupport {
         for (int i = 2; i <= 6; i++) {
             upstream.send(sse(chunk(i)));
             int expected = i - 1;
-            await().atMost(Duration.ofSeconds(1)).until(() -> sink.events.size() >= expected);
+            await().atMost(Duration.ofSeconds(10)).until(() -> sink.events.size() >= expected);
             assertThat(sink.data()).as("nothing arrives before it is sent").hasSize(expected).last().isEqualTo(chunk(i));
         }
         upstream.end(sse("[DONE]"));
 
-        await().atMost(Duration.ofSeconds(1)).until(sink::ended);
+        await().atMost(Duration.ofSeconds(10)).until(sink::ended);
         assertThat(sink.data()).containsExactly(chunk(2), chunk(3), chunk(4), chunk(5), chunk(6), "[DONE]");
         assertThat(sink.error).isNull();
         assertThat(sink.threads).allSatisfy(thread -> assertThat(thread).startsWith(EVENT_LOOP));
@@ -66,7 +66,7 @@ class RelayTest extends UpstreamTestSupport {
         });
 
         upstream.send(sse(chunk(2)));
-        await().atMost(Duration.ofSeconds(1)).until(() -> client.writes.size() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.writes.size() == 1);
         upstream.send(sse(chunk(3)) + sse("[DONE]"));
         upstream.end("");
 
@@ -85,7 +85,7 @@ class RelayTest extends UpstreamTestSupport {
         stream.relay().pipeTo(client, ENCODE, outcome::complete);
 
         upstream.send(sse(chunk(2)));
-        await().atMost(Duration.ofSeconds(1)).until(() -> client.writes.size() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.writes.size() == 1);
         upstream.cut();
 
         RelayOutcome result = outcome.get(5, TimeUnit.SECONDS);
@@ -108,7 +108,7 @@ class RelayTest extends UpstreamTestSupport {
         assertThat(sink.error).isInstanceOfSatisfying(UpstreamFailure.class,
                 failure -> assertThat(failure.kind()).isEqualTo(UpstreamFailure.Kind.TIMEOUT));
         assertThat(sink.data()).containsExactly(chunk(2));
-        await().atMost(Duration.ofSeconds(1)).untilTrue(upstream.connectionClosed);
+        await().atMost(Duration.ofSeconds(10)).untilTrue(upstream.connectionClosed);
     }
 
     @Test
@@ -120,7 +120,7 @@ class RelayTest extends UpstreamTestSupport {
         RecordingSink sink = new RecordingSink();
         stream.relay().start(sink);
 
-        await().atMost(Duration.ofSeconds(1)).until(sink::failed);
+        await().atMost(Duration.ofSeconds(10)).until(sink::failed);
         assertThat(sink.error).isInstanceOfSatisfying(UpstreamFailure.class,
                 failure -> assertThat(failure.kind()).isEqualTo(UpstreamFailure.Kind.TIMEOUT));
     }
@@ -151,7 +151,7 @@ class RelayTest extends UpstreamTestSupport {
 
         upstream.send(sse(chunk(2)) + sse(chunk(3)));
 
-        await().atMost(Duration.ofSeconds(1)).untilTrue(upstream.connectionClosed);
+        await().atMost(Duration.ofSeconds(10)).untilTrue(upstream.connectionClosed);
         assertThat(seen).extracting(SseEvent::data).containsExactly(chunk(2));
         assertThat(endOrError).isFalse();
     }
@@ -165,7 +165,7 @@ class RelayTest extends UpstreamTestSupport {
 
         stream.relay().cancel();
 
-        await().atMost(Duration.ofSeconds(1)).untilTrue(upstream.connectionClosed);
+        await().atMost(Duration.ofSeconds(10)).untilTrue(upstream.connectionClosed);
         assertThat(sink.threads).isEmpty();
     }
 
@@ -191,7 +191,7 @@ class RelayTest extends UpstreamTestSupport {
             UpstreamResponse.EventStream stream = (UpstreamResponse.EventStream) ownCamel.call(request);
             RecordingSink sink = new RecordingSink();
             stream.relay().start(sink);
-            await().atMost(Duration.ofSeconds(1)).until(sink::ended);
+            await().atMost(Duration.ofSeconds(10)).until(sink::ended);
             stream.relay().cancel();
             ownCamel.call(request);
 
@@ -212,7 +212,7 @@ class RelayTest extends UpstreamTestSupport {
         upstream.send(sse(chunk(2)));
 
         assertThat(outcome.get(5, TimeUnit.SECONDS).kind()).isEqualTo(RelayOutcome.Kind.CLIENT_GONE);
-        await().atMost(Duration.ofSeconds(1)).untilTrue(upstream.connectionClosed);
+        await().atMost(Duration.ofSeconds(10)).untilTrue(upstream.connectionClosed);
     }
 
     /**
@@ -308,8 +308,8 @@ class RelayTest extends UpstreamTestSupport {
                     }));
 
             assertThat(firstBytes.get(5, TimeUnit.SECONDS)).isEqualTo(sse(chunk(1)));
-            await().atMost(Duration.ofSeconds(1)).untilTrue(upstream.connectionClosed);
-            assertThat(outcome.get(1, TimeUnit.SECONDS).kind()).isEqualTo(RelayOutcome.Kind.CLIENT_GONE);
+            await().atMost(Duration.ofSeconds(10)).untilTrue(upstream.connectionClosed);
+            assertThat(outcome.get(10, TimeUnit.SECONDS).kind()).isEqualTo(RelayOutcome.Kind.CLIENT_GONE);
             StubServer.await(client.close());
         }
     }
