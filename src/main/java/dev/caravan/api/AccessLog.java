@@ -19,13 +19,14 @@ public final class AccessLog {
 
     public static void log(CallContext call, int status, String outcome, Usage usage) {
         if (call != null && LOG.isInfoEnabled()) {
-            long millis = (System.nanoTime() - call.startNanos()) / 1_000_000;
-            LOG.info("{} model={} provider={} upstream_model={} status={} outcome={} attempts={} prompt_tokens={} "
-                            + "completion_tokens={} ms={}", call.operation().name().toLowerCase(),
-                    SafeText.forStorage(call.requestedModel(), MAX_MODEL_SHOWN),
-                    call.provider(), call.model(), status, outcome, call.attemptsMade(),
-                    usage == null ? "-" : usage.promptTokens(), usage == null ? "-" : usage.completionTokens(), millis);
+            try (MDC.MDCCloseable ignored = call.inLogs()) {
+                long millis = (System.nanoTime() - call.startNanos()) / 1_000_000;
+                LOG.info("{} model={} provider={} upstream_model={} status={} outcome={} attempts={} prompt_tokens={} "
+                                + "completion_tokens={} ms={}", call.operation().name().toLowerCase(),
+                        SafeText.forStorage(call.requestedModel(), MAX_MODEL_SHOWN),
+                        call.provider(), call.model(), status, outcome, call.attemptsMade(),
+                        usage == null ? "-" : usage.promptTokens(), usage == null ? "-" : usage.completionTokens(), millis);
+            }
         }
-        MDC.remove(RequestIntake.MDC_KEY);
     }
 }

@@ -22,10 +22,12 @@ public class ApiRoutes extends RouteBuilder {
     private final ErrorResponder errors;
     private final ModelsApi models;
     private final Admission admission;
+    private final CallFinisher finisher;
 
     public ApiRoutes(RequestIntake intake, Admission admission, ResponseWriter responses, ErrorResponder errors,
-            ModelsApi models) {
+            CallFinisher finisher, ModelsApi models) {
         this.intake = intake;
+        this.finisher = finisher;
         this.admission = admission;
         this.responses = responses;
         this.errors = errors;
@@ -47,6 +49,7 @@ public class ApiRoutes extends RouteBuilder {
         onException(Exception.class)
                 .handled(true)
                 .process(errors::respond)
+                .process(finisher::finish)
                 .wireTap(USAGE_LEDGER).executorService(ON_CALLER_THREAD);
 
         from("platform-http:/v1/chat/completions?httpMethodRestrict=POST&muteException=true")
@@ -54,7 +57,8 @@ public class ApiRoutes extends RouteBuilder {
                 .process(intake::chat)
                 .process(admission::admit)
                 .toD("${exchangeProperty." + RequestIntake.TARGET_PROPERTY + "}")
-                .process(responses::write)
+                .process(responses)
+                .process(finisher::finish)
                 .wireTap(USAGE_LEDGER).executorService(ON_CALLER_THREAD);
 
         from("platform-http:/v1/embeddings?httpMethodRestrict=POST&muteException=true")
@@ -62,7 +66,8 @@ public class ApiRoutes extends RouteBuilder {
                 .process(intake::embeddings)
                 .process(admission::admit)
                 .toD("${exchangeProperty." + RequestIntake.TARGET_PROPERTY + "}")
-                .process(responses::write)
+                .process(responses)
+                .process(finisher::finish)
                 .wireTap(USAGE_LEDGER).executorService(ON_CALLER_THREAD);
 
         from("platform-http:/v1/models?httpMethodRestrict=GET&matchOnUriPrefix=true&muteException=true")

@@ -4,9 +4,9 @@ import java.util.List;
 
 import dev.caravan.call.Attempt;
 import dev.caravan.call.CallContext;
+import dev.caravan.call.CallOutcome;
 import dev.caravan.call.FailureKind;
 import dev.caravan.call.RequestIds;
-import dev.caravan.ledger.UsageRecorder;
 import dev.caravan.openai.ApiException;
 import dev.caravan.openai.OpenAiError;
 import dev.caravan.provider.ProviderFailureException;
@@ -14,6 +14,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,8 +32,10 @@ public class ErrorResponder {
         CallContext call = CallContext.of(exchange);
         OpenAiError error = errorFor(failure, call);
         if (error.status() >= 500 && !(failure instanceof ProviderFailureException)) {
-            LOG.error("internal error: {}: {}", failure == null ? "unknown" : failure.getClass().getName(),
-                    failure == null ? "" : failure.getMessage());
+            try (MDC.MDCCloseable ignored = call == null ? null : call.inLogs()) {
+                LOG.error("internal error: {}: {}", failure == null ? "unknown" : failure.getClass().getName(),
+                        failure == null ? "" : failure.getMessage());
+            }
         }
         Message message = exchange.getMessage();
         message.removeHeaders("*");
@@ -41,12 +44,7 @@ public class ErrorResponder {
             message.setHeader(RequestIds.HEADER, requestId != null ? requestId : RequestIds.newId());
         }
         ResponseWriter.json(message, call, error.status(), error.toBytes());
-        if (call != null) {
-            UsageRecorder.record(exchange, call, error.status(), "error", null, null, null);
-            AccessLog.log(call, error.status(), "error", null);
-        } else {
-            org.slf4j.MDC.remove(RequestIntake.MDC_KEY);
-        }
+        new CallOutcome(error.status(), "error", null, null, null).leaveOn(exchange);
     }
 
     static OpenAiError errorFor(Throwable failure, CallContext call) {

@@ -5,23 +5,25 @@ import java.math.BigDecimal;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.billing.Pricing;
 import dev.caravan.call.CallContext;
-import dev.caravan.ledger.UsageRecorder;
+import dev.caravan.call.CallOutcome;
 import dev.caravan.openai.CompletionTokens;
 import dev.caravan.openai.Json;
 import dev.caravan.openai.Usage;
 import dev.caravan.provider.ProviderResult;
+import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.support.AsyncProcessorSupport;
 import org.springframework.stereotype.Component;
 
 /**
- * The last step of a model call: a JSON answer (with {@code usage.cost} and {@code x-caravan-cost} added) or a
- * provider's business error is left on the message for the HTTP consumer to write; a stream is written event by
- * event by {@link SseWriter}, straight to the client's response. Either way the call's usage event is left for
- * the ledger wire tap.
+ * The step that answers a model call. A JSON answer (with {@code usage.cost} and {@code x-caravan-cost} added)
+ * or a provider's business error is left on the message for the HTTP consumer to write; a stream is written
+ * event by event by {@link SseWriter}, and this step completes only when the stream has ended (asynchronously:
+ * no thread waits for it). Either way it leaves the call's {@link CallOutcome} for {@link CallFinisher}.
  */
 @Component
-public class ResponseWriter {
+public class ResponseWriter extends AsyncProcessorSupport {
 
     public static final String COST_HEADER = "x-caravan-cost";
 
@@ -31,29 +33,36 @@ public class ResponseWriter {
         this.pricing = pricing;
     }
 
-    public void write(Exchange exchange) {
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
         CallContext call = CallContext.of(exchange);
         Message message = exchange.getMessage();
         Object result = message.getBody();
         // only Caravan's own headers go back: provider headers (cookies, their rate limits, ids) stay here
         message.removeHeaders("*");
-        if (result instanceof ProviderResult.Streaming streaming) {
-            SseWriter.Result streamed = SseWriter.write(call, streaming.chunks(), call.response(),
-                    usage -> pricing.cost(call, usage));
-            message.setBody(null);
-            String outcome = streamed.outcome().name().toLowerCase();
-            UsageRecorder.record(exchange, call, 200, outcome, streamed.usage(), pricing.cost(call, streamed.usage()),
-                    streamed.firstEventNanos());
-            AccessLog.log(call, 200, outcome, streamed.usage());
-        } else if (result instanceof ProviderResult.Completed completed) {
-            writeCompleted(exchange, message, call, completed);
-        } else if (result instanceof ProviderResult.Rejected rejected) {
-            json(message, call, rejected.error().status(), rejected.error().toBytes());
-            UsageRecorder.record(exchange, call, rejected.error().status(), "rejected", null, null, null);
-            AccessLog.log(call, rejected.error().status(), "rejected", null);
-        } else {
-            throw new IllegalStateException("provider route left no result");
+        try {
+            if (result instanceof ProviderResult.Streaming streaming) {
+                message.setBody(null);
+                SseWriter.start(call, streaming.chunks(), call.response(), usage -> pricing.cost(call, usage), streamed -> {
+                    new CallOutcome(200, streamed.outcome().name().toLowerCase(), streamed.usage(),
+                            pricing.cost(call, streamed.usage()), streamed.firstEventNanos()).leaveOn(exchange);
+                    callback.done(false);
+                });
+                return false;
+            }
+            if (result instanceof ProviderResult.Completed completed) {
+                writeCompleted(exchange, message, call, completed);
+            } else if (result instanceof ProviderResult.Rejected rejected) {
+                json(message, call, rejected.error().status(), rejected.error().toBytes());
+                new CallOutcome(rejected.error().status(), "rejected", null, null, null).leaveOn(exchange);
+            } else {
+                throw new IllegalStateException("provider route left no result");
+            }
+        } catch (RuntimeException e) {
+            exchange.setException(e);
         }
+        callback.done(true);
+        return true;
     }
 
     private void writeCompleted(Exchange exchange, Message message, CallContext call, ProviderResult.Completed completed) {
@@ -71,8 +80,7 @@ public class ResponseWriter {
         usageNode.put("cost", cost.stripTrailingZeros());
         json(message, call, 200, Json.bytes(answer));
         message.setHeader(COST_HEADER, cost.stripTrailingZeros().toPlainString());
-        UsageRecorder.record(exchange, call, 200, "completed", usage, cost, null);
-        AccessLog.log(call, 200, "completed", usage);
+        new CallOutcome(200, "completed", usage, cost, null).leaveOn(exchange);
     }
 
     static void json(Message message, CallContext call, int status, byte[] body) {

@@ -12,6 +12,7 @@ import dev.caravan.call.Operation;
 import dev.caravan.openai.TokenCounter;
 import io.vertx.core.http.HttpServerResponse;
 import org.apache.camel.Exchange;
+import org.slf4j.MDC;
 
 /**
  * The state of one client request as it crosses the routes: what was asked, where it went, who answered.
@@ -187,5 +188,13 @@ public final class CallContext {
     /** The upstream model that answered; null when none did. */
     public String model() {
         return model;
+    }
+
+    /**
+     * Puts this call's request id into the logging MDC until closed: a call moves between threads (the event
+     * loop, a worker), so each step that logs names its call rather than trusting what a thread was left with.
+     */
+    public MDC.MDCCloseable inLogs() {
+        return MDC.putCloseable(RequestIds.MDC_KEY, shownRequestId());
     }
 }

@@ -6,6 +6,9 @@ import java.util.regex.Pattern;
 /** The {@code x-request-id} of a request: the client's own when it is sane, else a new random one. */
 public final class RequestIds {
 
+    /** The MDC key under which log lines carry the request id the client sees. */
+    public static final String MDC_KEY = "requestId";
+
     public static final String HEADER = "x-request-id";
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9._:\\-]{1,128}");
     private static final char[] HEX = "0123456789abcdef".toCharArray();

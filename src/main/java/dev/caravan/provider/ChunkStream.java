@@ -1,17 +1,26 @@
 package dev.caravan.provider;
 
-import java.io.Closeable;
-import java.io.IOException;
-
 /**
- * A provider's streamed answer, translated to OpenAI chunks, read one chunk at a time as the provider
- * produces it. A provider error in the middle of the stream is thrown as {@link UpstreamStreamException}.
+ * A provider's streamed answer, translated to OpenAI chunks and pushed to a {@link ChunkSink} as the provider
+ * produces them. Nothing is read ahead: while paused, the provider's socket is not read either, so a slow client
+ * slows the provider down (TCP backpressure) instead of filling memory.
+ *
+ * <p>Every method may be called from any thread and never blocks; the sink is called on the thread that reads
+ * the provider (a Vert.x event loop), one call at a time.
  */
-public interface ChunkStream extends Closeable {
+public interface ChunkStream {
 
-    /** The next chunk, blocking until the provider has sent it; null when the stream has ended. */
-    StreamChunk next() throws IOException;
+    /** Starts delivering chunks to {@code sink}, then its end or error. Call it once. */
+    void start(ChunkSink sink);
 
-    /** Gives up on the stream without reading the rest (the client went away): drops the upstream connection. */
-    void abort();
+    /** Stops delivering chunks (and reading the provider) until {@link #resume()}. */
+    void pause();
+
+    void resume();
+
+    /**
+     * Gives up on the stream (the client went away): the provider's connection is reset, so it stops generating
+     * at once, and the sink is not called any more. Harmless after the stream ended.
+     */
+    void cancel();
 }

@@ -21,6 +21,13 @@ public class ProviderFailureException extends Exception {
         return kind;
     }
 
+    /** With the failure underneath, for the logs: its message is as safe as this one's. */
+    public ProviderFailureException(FailureKind kind, int status, String message, Throwable cause) {
+        super(message, cause, false, false);
+        this.kind = kind;
+        this.status = status;
+    }
+
     public int status() {
         return status;
     }

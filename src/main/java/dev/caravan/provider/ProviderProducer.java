@@ -18,6 +18,7 @@ import org.apache.camel.support.service.ServiceHelper;
 import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /** Sends one attempt to a provider's adapter route and records how it went. */
 class ProviderProducer extends DefaultAsyncProducer {
@@ -87,11 +88,13 @@ class ProviderProducer extends DefaultAsyncProducer {
             call.recordAttempt(new Attempt(name, model, kind, status));
         }
         // the exception class and a short reason only: upstream bodies may echo request content
-        if (kind == FailureKind.UNAVAILABLE) {
-            LOG.debug("provider {} skipped: not configured", name);
-        } else {
-            LOG.warn("provider {} model {} failed: {} ({}: {})", name, SafeText.forStorage(model, 256), kind,
-                    failure.getClass().getSimpleName(), SafeText.forStorage(failure.getMessage(), 500));
+        try (MDC.MDCCloseable ignored = call == null ? null : call.inLogs()) {
+            if (kind == FailureKind.UNAVAILABLE) {
+                LOG.debug("provider {} skipped: not configured", name);
+            } else {
+                LOG.warn("provider {} model {} failed: {} ({}: {})", name, SafeText.forStorage(model, 256), kind,
+                        failure.getClass().getSimpleName(), SafeText.forStorage(failure.getMessage(), 500));
+            }
         }
         exchange.setException(failure instanceof ProviderFailureException ? failure
                 : new ProviderFailureException(kind, status, kind.name().toLowerCase() + ": " + failure.getMessage()));

@@ -18,6 +18,7 @@ import dev.caravan.openai.TokenCounter;
 import dev.caravan.openai.Usage;
 import dev.caravan.provider.ProviderResult;
 import dev.caravan.provider.ProviderTarget;
+import io.vertx.core.Vertx;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
@@ -35,7 +36,10 @@ public class DemoProvider {
     private static final int DEFAULT_DIMENSIONS = 256;
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    public DemoProvider() {
+    private final Vertx vertx;
+
+    public DemoProvider(Vertx vertx) {
+        this.vertx = vertx;
         // load the tokenizer now rather than on the first request
         TokenCounter.count("warm up");
     }
@@ -63,7 +67,7 @@ public class DemoProvider {
         int choices = Math.max(1, call.body().path("n").asInt(1));
         String finishReason = truncated ? "length" : "stop";
         if (call.stream()) {
-            return new ProviderResult.Streaming(new DemoStream(id, created, target.model(), words, choices, finishReason,
+            return new ProviderResult.Streaming(DemoStream.of(vertx, id, created, target.model(), words, choices, finishReason,
                     multiply(usage, choices), delayMs));
         }
         ObjectNode completion = NODES.objectNode();

@@ -1,6 +1,8 @@
 package dev.caravan.provider.demo;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -8,62 +10,43 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.openai.Json;
 import dev.caravan.openai.Usage;
 import dev.caravan.provider.ChunkStream;
+import dev.caravan.provider.ListChunkStream;
 import dev.caravan.provider.ChunkJson;
 import dev.caravan.provider.StreamChunk;
+import io.vertx.core.Vertx;
 
 /**
  * The demo answer as OpenAI chunks: a role chunk, one chunk a word (after a pause, like a model generating),
- * a finish chunk, then the usage chunk.
+ * a finish chunk, then the usage chunk. The pauses are Vert.x timers: a paced stream holds no thread.
  */
-final class DemoStream implements ChunkStream {
+final class DemoStream {
 
     private final String id;
     private final long created;
     private final String model;
-    private final List<String> words;
     private final int choices;
-    private final String finishReason;
-    private final Usage usage;
-    private final long delayMs;
-    private int step;
-    private volatile boolean aborted;
 
-    DemoStream(String id, long created, String model, List<String> words, int choices, String finishReason, Usage usage,
-            long delayMs) {
+    private DemoStream(String id, long created, String model, int choices) {
         this.id = id;
         this.created = created;
         this.model = model;
-        this.words = words;
         this.choices = choices;
-        this.finishReason = finishReason;
-        this.usage = usage;
-        this.delayMs = delayMs;
     }
 
-    @Override
-    public StreamChunk next() {
-        if (aborted) {
-            return null;
+    static ChunkStream of(Vertx vertx, String id, long created, String model, List<String> words, int choices,
+                          String finishReason, Usage usage, long delayMs) {
+        DemoStream demo = new DemoStream(id, created, model, choices);
+        List<ListChunkStream.Step> steps = new ArrayList<>(words.size() + 3);
+        steps.add(new ListChunkStream.Step(0, demo.chunk(delta -> delta.put("role", "assistant").put("content", ""), null)));
+        for (String word : words) {
+            steps.add(new ListChunkStream.Step(delayMs, demo.chunk(delta -> delta.put("content", word), null)));
         }
-        int current = step++;
-        if (current == 0) {
-            return chunk(delta -> delta.put("role", "assistant").put("content", ""), null);
-        }
-        if (current <= words.size()) {
-            pause();
-            String word = words.get(current - 1);
-            return chunk(delta -> delta.put("content", word), null);
-        }
-        if (current == words.size() + 1) {
-            return chunk(delta -> { }, finishReason);
-        }
-        if (current == words.size() + 2) {
-            return ChunkJson.usage(base(), usage);
-        }
-        return null;
+        steps.add(new ListChunkStream.Step(0, demo.chunk(delta -> { }, finishReason)));
+        steps.add(new ListChunkStream.Step(0, ChunkJson.usage(demo.base(), usage)));
+        return new ListChunkStream(steps, (delay, next) -> vertx.setTimer(delay, timer -> next.run()));
     }
 
-    private StreamChunk chunk(java.util.function.Consumer<ObjectNode> fillDelta, String finish) {
+    private StreamChunk chunk(Consumer<ObjectNode> fillDelta, String finish) {
         ObjectNode chunk = base();
         ArrayNode array = chunk.putArray("choices");
         for (int i = 0; i < choices; i++) {
@@ -76,27 +59,5 @@ final class DemoStream implements ChunkStream {
 
     private ObjectNode base() {
         return ChunkJson.envelope(id, created, model).put("system_fingerprint", "fp_caravan_demo");
-    }
-
-    private void pause() {
-        if (delayMs <= 0) {
-            return;
-        }
-        try {
-            Thread.sleep(delayMs);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            aborted = true;
-        }
-    }
-
-    @Override
-    public void abort() {
-        aborted = true;
-    }
-
-    @Override
-    public void close() {
-        aborted = true;
     }
 }

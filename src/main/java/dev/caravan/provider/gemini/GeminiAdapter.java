@@ -1,7 +1,5 @@
 package dev.caravan.provider.gemini;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -12,124 +10,93 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.call.CallContext;
 import dev.caravan.call.FailureKind;
 import dev.caravan.call.Operation;
-import dev.caravan.openai.ApiException;
 import dev.caravan.openai.Json;
-import dev.caravan.openai.OpenAiError;
 import dev.caravan.openai.Usage;
+import dev.caravan.provider.ProviderAdapter;
 import dev.caravan.provider.ProviderFailureException;
-import dev.caravan.provider.ProviderKeys;
 import dev.caravan.provider.ProviderResult;
 import dev.caravan.provider.ProviderTarget;
+import dev.caravan.provider.StreamTranslator;
 import dev.caravan.provider.UpstreamResponses;
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
+import dev.caravan.upstream.UpstreamRequest;
+import dev.caravan.upstream.UpstreamResponse;
 import org.springframework.stereotype.Component;
 
 /**
- * The two steps around the HTTP call of the {@code gemini} route template: the client's OpenAI request is
- * translated to Gemini's API ({@code models/<model>:generateContent}, {@code :streamGenerateContent?alt=sse}
- * for streams, {@code :batchEmbedContents} for embeddings), and Gemini's answer is translated back. The
- * translation itself is in the mappers; this class only moves bytes, statuses and the failover rule between
- * them and Camel.
- *
- * <p>A request the mappers refuse is answered at once with a 400 {@link ProviderResult.Rejected}; the
- * route sees {@link #REFUSED_PROPERTY} and skips the HTTP call.
+ * The adapter of the {@code gemini} route template: the client's OpenAI request is translated to Gemini's API
+ * ({@code models/<model>:generateContent}, {@code :streamGenerateContent?alt=sse} for streams,
+ * {@code :batchEmbedContents} for embeddings), and Gemini's answer back. The translation itself is in the
+ * mappers; this class only chooses between them and applies the failover rule. A request the mappers refuse is
+ * a 400 without any call.
  */
 @Component("gemini")
-public class GeminiAdapter {
+public class GeminiAdapter implements ProviderAdapter<GeminiSettings> {
 
-    private final ProviderKeys keys;
-
-    public GeminiAdapter(ProviderKeys keys) {
-        this.keys = keys;
+    @Override
+    public Class<GeminiSettings> settingsType() {
+        return GeminiSettings.class;
     }
 
-    /** Set to true when the request was refused before any call: the route then skips the HTTP call. */
-    public static final String REFUSED_PROPERTY = "caravanRefused";
-
-    /** Builds the upstream request: body, path, query, content headers and the key (ProviderKeys), so it never enters the route model. */
-    public void toUpstream(Exchange exchange) {
-        CallContext call = CallContext.of(exchange);
-        String model = model(ProviderTarget.of(exchange));
-        Message message = exchange.getMessage();
-        exchange.setProperty(REFUSED_PROPERTY, false);
+    @Override
+    public UpstreamRequest request(CallContext call, ProviderTarget target, GeminiSettings settings) {
+        String model = model(target);
         ObjectNode body;
         String method;
-        try {
-            if (call.operation() == Operation.EMBEDDINGS) {
-                body = GeminiEmbeddingsMapper.toBatchEmbedRequest(call.body(), model);
-                method = "batchEmbedContents";
-            } else {
-                body = GeminiRequestMapper.toGenerateContentRequest(call.body());
-                method = call.stream() ? "streamGenerateContent" : "generateContent";
-            }
-        } catch (ApiException refused) {
-            exchange.setProperty(REFUSED_PROPERTY, true);
-            message.setBody(new ProviderResult.Rejected(refused.error()));
-            return;
+        if (call.operation() == Operation.EMBEDDINGS) {
+            body = GeminiEmbeddingsMapper.toBatchEmbedRequest(call.body(), model);
+            method = "batchEmbedContents";
+        } else {
+            body = GeminiRequestMapper.toGenerateContentRequest(call.body());
+            method = call.stream() ? "streamGenerateContent?alt=sse" : "generateContent";
         }
-        message.setBody(Json.bytes(body));
         String path = "/models/" + URLEncoder.encode(model, StandardCharsets.UTF_8) + ":" + method;
-        message.setHeader(Exchange.HTTP_PATH, path);
-        UpstreamResponses.jsonRequestHeaders(message, call.stream());
-        keys.sign(message, "x-goog-api-key", "", ProviderTarget.of(exchange).provider());
-        if (call.stream()) {
-            message.setHeader(Exchange.HTTP_QUERY, "alt=sse");
-        }
+        return settings.post(path, settings.jsonHeaders(call.stream(), "x-goog-api-key", ""), Json.bytes(body),
+                call.stream());
     }
 
-    /** Turns Gemini's HTTP answer into a result; throws on technical failures so failover moves on. */
-    public ProviderResult fromUpstream(Exchange exchange) throws IOException, ProviderFailureException {
-        CallContext call = CallContext.of(exchange);
-        ProviderTarget target = ProviderTarget.of(exchange);
-        Message message = exchange.getMessage();
-        int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        InputStream body = message.getBody(InputStream.class);
-        long created = Instant.now().getEpochSecond();
-        String fallbackId = "chatcmpl-" + UUID.randomUUID();
-        if (status < 200 || status >= 300) {
-            byte[] bytes = UpstreamResponses.readCapped(body);
-            // 429 (RESOURCE_EXHAUSTED), 408, 5xx are thrown here and fail over
-            UpstreamResponses.errorResult(target.provider(), status, bytes);
-            OpenAiError error = GeminiErrors.toOpenAi(status, readJson(bytes));
-            return new ProviderResult.Rejected(UpstreamResponses.redacted(error));
+    @Override
+    public ProviderResult answer(CallContext call, ProviderTarget target, GeminiSettings settings,
+                                 UpstreamResponse.Whole answer) throws ProviderFailureException {
+        JsonNode json = UpstreamResponses.jsonOrNull(answer);
+        if (!UpstreamResponses.ok(answer)) {
+            return UpstreamResponses.errorResult(target.provider(), answer, GeminiErrors.toOpenAi(answer.status(), json));
         }
         if (call.stream()) {
-            UpstreamResponses.requireEventStream(message, body, status, target.provider());
-            GeminiStreamMapper mapper = new GeminiStreamMapper(model(target), fallbackId, created);
-            GeminiChunkStream chunks = new GeminiChunkStream(body, mapper);
-            return UpstreamResponses.streaming(chunks, chunks::peek, status);
+            throw UpstreamResponses.notAStream(target.provider(), answer);
         }
-        JsonNode json = readJson(UpstreamResponses.readAll(body));
         if (json == null || !json.isObject()) {
-            throw new ProviderFailureException(FailureKind.SERVER_ERROR, status, target.provider()
+            throw new ProviderFailureException(FailureKind.SERVER_ERROR, answer.status(), target.provider()
                     + " sent a body that is not JSON");
         }
         if (json.has("error")) {
             return new ProviderResult.Rejected(UpstreamResponses.redacted(GeminiErrors.toOpenAi(502, json)));
         }
+        String model = model(target);
         if (call.operation() == Operation.EMBEDDINGS) {
             Usage usage = GeminiEmbeddingsMapper.estimatedUsage(call.body());
             boolean base64 = "base64".equals(call.body().path("encoding_format").asText());
-            ObjectNode list = GeminiEmbeddingsMapper.toEmbeddingsResponse(json, model(target), base64, usage);
-            return new ProviderResult.Completed(list, usage);
+            return new ProviderResult.Completed(
+                    GeminiEmbeddingsMapper.toEmbeddingsResponse(json, model, base64, usage), usage);
         }
-        ObjectNode completion = GeminiResponseMapper.toChatCompletion(json, model(target), fallbackId, created);
-        Usage usage = GeminiResponseMapper.usage(json.get("usageMetadata"));
-        return new ProviderResult.Completed(completion, usage);
+        ObjectNode completion = GeminiResponseMapper.toChatCompletion(json, model, fallbackId(),
+                Instant.now().getEpochSecond());
+        return new ProviderResult.Completed(completion, GeminiResponseMapper.usage(json.get("usageMetadata")));
+    }
+
+    @Override
+    public StreamTranslator stream(CallContext call, ProviderTarget target, GeminiSettings settings) {
+        return new GeminiStreamTranslator(new GeminiStreamMapper(model(target), fallbackId(),
+                Instant.now().getEpochSecond()));
+    }
+
+    /** Gemini's answers carry no id of their own: a chat completion id for clients that want one. */
+    private static String fallbackId() {
+        return "chatcmpl-" + UUID.randomUUID();
     }
 
     /** The model id without the {@code models/} prefix Gemini's own names carry. */
     private static String model(ProviderTarget target) {
         String model = target.model() == null ? "" : target.model();
         return model.startsWith("models/") ? model.substring("models/".length()) : model;
-    }
-
-    private static JsonNode readJson(byte[] bytes) {
-        try {
-            return bytes.length == 0 ? null : Json.read(bytes);
-        } catch (IOException notJson) {
-            return null;
-        }
     }
 }

@@ -1,7 +1,7 @@
 package dev.caravan.provider.openai;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.ArrayList;
+import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -9,22 +9,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.openai.Json;
 import dev.caravan.openai.Usage;
 import dev.caravan.provider.ChunkStream;
+import dev.caravan.provider.ListChunkStream;
 import dev.caravan.provider.StreamChunk;
 
 /**
  * A whole {@code chat.completion} replayed as a stream (one content chunk, then the usage chunk), for a
  * provider that ignored {@code stream: true}. The client still gets a well-formed stream.
  */
-final class CompletionAsStream implements ChunkStream {
+final class CompletionAsStream {
 
-    private final Deque<StreamChunk> chunks;
-
-    private CompletionAsStream(Deque<StreamChunk> chunks) {
-        this.chunks = chunks;
+    private CompletionAsStream() {
     }
 
-    static CompletionAsStream of(ObjectNode completion, Usage usage) {
-        Deque<StreamChunk> chunks = new ArrayDeque<>();
+    static ChunkStream of(ObjectNode completion, Usage usage) {
+        List<StreamChunk> chunks = new ArrayList<>(2);
         ObjectNode chunk = completion.objectNode();
         chunk.set("id", completion.get("id"));
         chunk.put("object", "chat.completion.chunk");
@@ -46,21 +44,6 @@ final class CompletionAsStream implements ChunkStream {
             usageChunk.set("usage", completion.get("usage"));
             chunks.add(new StreamChunk(Json.bytes(usageChunk), usage, false));
         }
-        return new CompletionAsStream(chunks);
-    }
-
-    @Override
-    public StreamChunk next() {
-        return chunks.poll();
-    }
-
-    @Override
-    public void abort() {
-        chunks.clear();
-    }
-
-    @Override
-    public void close() {
-        chunks.clear();
+        return ListChunkStream.of(chunks);
     }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caravan.openai.Usage;
 import dev.caravan.provider.StreamChunk;
+import dev.caravan.provider.TranslatedEvents;
 import dev.caravan.provider.UpstreamStreamException;
 import dev.caravan.support.JsonFixtures;
 import org.junit.jupiter.api.Test;
@@ -21,18 +22,13 @@ class AnthropicStreamMapperTest {
 
     private static final long CREATED = 1_700_000_000L;
 
-    private static AnthropicChunkStream stream(String fixture) {
-        return new AnthropicChunkStream(new ByteArrayInputStream(JsonFixtures.text(fixture).getBytes(StandardCharsets.UTF_8)),
-                new AnthropicStreamMapper("claude-test", CREATED));
+    private static TranslatedEvents stream(String fixture) {
+        return new TranslatedEvents(JsonFixtures.text(fixture),
+                new AnthropicStreamTranslator(new AnthropicStreamMapper("claude-test", CREATED)));
     }
 
-    private static List<StreamChunk> readAll(AnthropicChunkStream stream) throws IOException {
-        List<StreamChunk> chunks = new ArrayList<>();
-        StreamChunk chunk;
-        while ((chunk = stream.next()) != null) {
-            chunks.add(chunk);
-        }
-        return chunks;
+    private static List<StreamChunk> readAll(TranslatedEvents stream) throws IOException {
+        return stream.readAll();
     }
 
     private static List<JsonNode> json(List<StreamChunk> chunks) {
@@ -68,7 +64,7 @@ class AnthropicStreamMapperTest {
 
     @Test
     void anErrorEventMidStreamIsThrownAfterTheChunksBeforeIt() throws IOException {
-        AnthropicChunkStream stream = stream("anthropic/stream-error.sse");
+        TranslatedEvents stream = stream("anthropic/stream-error.sse");
         assertThat(JsonFixtures.normalized(stream.next().json()).at("/choices/0/delta/role").asText()).isEqualTo("assistant");
         assertThat(JsonFixtures.normalized(stream.next().json()).at("/choices/0/delta/content").asText()).isEqualTo("Once upon");
         assertThatThrownBy(stream::next).isInstanceOfSatisfying(UpstreamStreamException.class, e -> {
@@ -79,26 +75,11 @@ class AnthropicStreamMapperTest {
     }
 
     @Test
-    void peekReadsOnlyTheFirstChunkAndKeepsIt() throws IOException {
-        AnthropicChunkStream stream = stream("anthropic/stream-text.sse");
-        StreamChunk first = stream.peek();
-        assertThat(stream.peek()).isSameAs(first);
-        assertThat(stream.next()).isSameAs(first);
-        assertThat(JsonFixtures.normalized(stream.next().json()).at("/choices/0/delta/content").asText()).isEqualTo("Hello");
-    }
-
-    @Test
-    void anErrorBeforeTheFirstChunkIsThrownByPeek() {
-        assertThatThrownBy(() -> stream("anthropic/stream-error-first.sse").peek())
-                .isInstanceOf(UpstreamStreamException.class);
-    }
-
-    @Test
     void aStreamThatEndsBeforeMessageStopBrokeOff() throws IOException {
         String text = JsonFixtures.text("anthropic/stream-text.sse");
         String truncated = text.substring(0, text.indexOf("event: message_delta"));
-        AnthropicChunkStream stream = new AnthropicChunkStream(
-                new ByteArrayInputStream(truncated.getBytes(StandardCharsets.UTF_8)), new AnthropicStreamMapper("m", CREATED));
+        TranslatedEvents stream = new TranslatedEvents(truncated,
+                new AnthropicStreamTranslator(new AnthropicStreamMapper("m", CREATED)));
         assertThat(stream.next()).isNotNull();
         assertThat(stream.next()).isNotNull();
         assertThat(stream.next()).isNotNull();

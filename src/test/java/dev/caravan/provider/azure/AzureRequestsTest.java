@@ -8,7 +8,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.call.Operation;
-import dev.caravan.provider.ChunkStream;
+import dev.caravan.provider.TranslatedEvents;
 import dev.caravan.provider.StreamChunk;
 import dev.caravan.support.JsonFixtures;
 import org.junit.jupiter.api.Test;
@@ -50,24 +50,11 @@ class AzureRequestsTest {
     @Test
     void azuresPromptFilterOnlyChunkIsLeftOutOfStreams() throws IOException {
         List<String> events = JsonFixtures.dataEvents(JsonFixtures.text("azure/stream.azure.sse"));
-        Deque<StreamChunk> upstream = new ArrayDeque<>();
-        for (String event : events.subList(0, events.size() - 1)) {
-            upstream.add(new StreamChunk(event.getBytes(StandardCharsets.UTF_8), null, true));
+        StringBuilder sse = new StringBuilder();
+        for (String event : events) {
+            sse.append("data: ").append(event).append("\n\n");
         }
-        AzureChunkStream stream = new AzureChunkStream(new ChunkStream() {
-            @Override
-            public StreamChunk next() {
-                return upstream.poll();
-            }
-
-            @Override
-            public void abort() {
-            }
-
-            @Override
-            public void close() {
-            }
-        });
+        TranslatedEvents stream = new TranslatedEvents(sse.toString(), new AzureStreamTranslator());
 
         StreamChunk first = stream.next();
         assertThat(JsonFixtures.parse(new String(first.json(), StandardCharsets.UTF_8)).at("/choices/0/delta/role").asText())

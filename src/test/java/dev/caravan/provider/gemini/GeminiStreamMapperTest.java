@@ -9,6 +9,7 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caravan.openai.Usage;
 import dev.caravan.provider.StreamChunk;
+import dev.caravan.provider.TranslatedEvents;
 import dev.caravan.provider.UpstreamStreamException;
 import dev.caravan.support.JsonFixtures;
 import org.junit.jupiter.api.Test;
@@ -21,18 +22,12 @@ class GeminiStreamMapperTest {
 
     private static final long CREATED = 1_700_000_000L;
 
-    private static GeminiChunkStream stream(String sse) {
-        return new GeminiChunkStream(new ByteArrayInputStream(sse.getBytes(StandardCharsets.UTF_8)),
-                new GeminiStreamMapper("gemini-test", "chatcmpl-x", CREATED));
+    private static TranslatedEvents stream(String sse) {
+        return new TranslatedEvents(sse, new GeminiStreamTranslator(new GeminiStreamMapper("gemini-test", "chatcmpl-x", CREATED)));
     }
 
-    private static List<StreamChunk> readAll(GeminiChunkStream stream) throws IOException {
-        List<StreamChunk> chunks = new ArrayList<>();
-        StreamChunk chunk;
-        while ((chunk = stream.next()) != null) {
-            chunks.add(chunk);
-        }
-        return chunks;
+    private static List<StreamChunk> readAll(TranslatedEvents stream) throws IOException {
+        return stream.readAll();
     }
 
     private static List<JsonNode> json(List<StreamChunk> chunks) {
@@ -72,9 +67,8 @@ class GeminiStreamMapperTest {
 
     @Test
     void anErrorInTheStreamIsThrownAfterTheChunksBeforeIt() throws IOException {
-        GeminiChunkStream stream = stream(JsonFixtures.text("gemini/stream-error.sse"));
-        assertThat(JsonFixtures.normalized(stream.peek().json()).at("/choices/0/delta/content").asText()).isEqualTo("Once");
-        assertThat(stream.next()).isNotNull();
+        TranslatedEvents stream = stream(JsonFixtures.text("gemini/stream-error.sse"));
+        assertThat(JsonFixtures.normalized(stream.next().json()).at("/choices/0/delta/content").asText()).isEqualTo("Once");
         assertThatThrownBy(stream::next).isInstanceOfSatisfying(UpstreamStreamException.class, e -> {
             assertThat(e.error().message()).isEqualTo("The model is overloaded. Please try again later.");
             assertThat(e.error().code()).isEqualTo("unavailable");
@@ -84,7 +78,7 @@ class GeminiStreamMapperTest {
     @Test
     void aStreamThatEndsBeforeAnyFinishReasonBrokeOff() throws IOException {
         String text = JsonFixtures.text("gemini/stream-text.sse");
-        GeminiChunkStream stream = stream(text.substring(0, text.indexOf("data:", 10)));
+        TranslatedEvents stream = stream(text.substring(0, text.indexOf("data:", 10)));
         assertThat(stream.next()).isNotNull();
         assertThatThrownBy(stream::next).isInstanceOf(IOException.class)
                 .isNotInstanceOf(UpstreamStreamException.class).hasMessageContaining("finish reason");

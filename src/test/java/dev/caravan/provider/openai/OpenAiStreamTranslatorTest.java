@@ -1,15 +1,15 @@
 package dev.caravan.provider.openai;
 
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 
 import dev.caravan.provider.StreamChunk;
+import dev.caravan.provider.TranslatedEvents;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** OpenAI's stream with include_usage: "usage":null on every chunk, the real usage only on the last one. */
-class OpenAiChunkStreamTest {
+class OpenAiStreamTranslatorTest {
 
     private static final String STREAM = """
             data: {"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}],"usage":null}
@@ -26,7 +26,7 @@ class OpenAiChunkStreamTest {
 
     @Test
     void onlyTheChunkWithAUsageValueCarriesUsage() throws Exception {
-        OpenAiChunkStream chunks = new OpenAiChunkStream(new ByteArrayInputStream(STREAM.getBytes(StandardCharsets.UTF_8)));
+        TranslatedEvents chunks = new TranslatedEvents(STREAM, new OpenAiStreamTranslator());
         StreamChunk role = chunks.next();
         StreamChunk text = chunks.next();
         StreamChunk finish = chunks.next();
@@ -43,11 +43,11 @@ class OpenAiChunkStreamTest {
 
     @Test
     void usageIsRecognisedWhateverTheSpacing() {
-        assertThat(OpenAiChunkStream.hasUsage("{\"usage\":null}")).isFalse();
-        assertThat(OpenAiChunkStream.hasUsage("{\"usage\" :  null}")).isFalse();
-        assertThat(OpenAiChunkStream.hasUsage("{\"x\":\"\\\"usage\\\": 1\",\"usage\":null}")).isFalse();
-        assertThat(OpenAiChunkStream.hasUsage("{\"usage\": {\"prompt_tokens\":1}}")).isTrue();
-        assertThat(OpenAiChunkStream.hasUsage("{\"usage\":null,\"usage\":{}}")).isTrue();
-        assertThat(OpenAiChunkStream.hasUsage("{\"choices\":[]}")).isFalse();
+        assertThat(OpenAiStreamTranslator.hasUsage("{\"usage\":null}")).isFalse();
+        assertThat(OpenAiStreamTranslator.hasUsage("{\"usage\" :  null}")).isFalse();
+        assertThat(OpenAiStreamTranslator.hasUsage("{\"x\":\"\\\"usage\\\": 1\",\"usage\":null}")).isFalse();
+        assertThat(OpenAiStreamTranslator.hasUsage("{\"usage\": {\"prompt_tokens\":1}}")).isTrue();
+        assertThat(OpenAiStreamTranslator.hasUsage("{\"usage\":null,\"usage\":{}}")).isTrue();
+        assertThat(OpenAiStreamTranslator.hasUsage("{\"choices\":[]}")).isFalse();
     }
 }

@@ -2,34 +2,27 @@ package dev.caravan.provider.azure;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caravan.openai.Json;
-import dev.caravan.provider.ChunkStream;
+import dev.caravan.openai.SseEvent;
 import dev.caravan.provider.StreamChunk;
+import dev.caravan.provider.openai.OpenAiStreamTranslator;
 
 /**
  * An Azure OpenAI stream as OpenAI would send it. Azure opens a stream with a chunk of its own that carries
  * only {@code prompt_filter_results} (no choices, no usage, an empty id and object), which strict OpenAI
  * clients cannot read; that chunk is left out. Everything else passes as Azure sent it.
  */
-final class AzureChunkStream implements ChunkStream {
+final class AzureStreamTranslator extends OpenAiStreamTranslator {
 
     private static final byte[] MARKER = "\"prompt_filter_results\"".getBytes(StandardCharsets.US_ASCII);
 
-    private final ChunkStream azure;
-
-    AzureChunkStream(ChunkStream azure) {
-        this.azure = azure;
-    }
-
     @Override
-    public StreamChunk next() throws IOException {
-        StreamChunk chunk;
-        while ((chunk = azure.next()) != null && isPromptFilterOnly(chunk)) {
-            // skipped: Azure's own annotation of the prompt
-        }
-        return chunk;
+    public List<StreamChunk> onEvent(SseEvent event) throws IOException {
+        List<StreamChunk> chunks = super.onEvent(event);
+        return chunks.size() == 1 && isPromptFilterOnly(chunks.get(0)) ? List.of() : chunks;
     }
 
     /** Only chunks that mention prompt filtering are parsed; the others pass untouched. */
@@ -52,15 +45,5 @@ final class AzureChunkStream implements ChunkStream {
             return i;
         }
         return -1;
-    }
-
-    @Override
-    public void abort() {
-        azure.abort();
-    }
-
-    @Override
-    public void close() throws IOException {
-        azure.close();
     }
 }

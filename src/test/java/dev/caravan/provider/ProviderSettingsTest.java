@@ -6,10 +6,8 @@ import com.github.tomakehurst.wiremock.client.WireMock;
 import dev.caravan.support.GatewayTestSupport;
 import dev.caravan.support.OpenAiFixtures;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Message;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.RouteDefinition;
-import org.apache.camel.support.DefaultMessage;
 import org.apache.camel.support.PluginHelper;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -21,10 +19,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Provider keys reach the upstream (the route tests check each adapter's header) but never the route model, so an
- * operator's route dump with its placeholders resolved, as JMX and Hawtio show it, holds none.
+ * Provider keys live in each instance's typed settings bean: they reach the upstream (the route tests check each
+ * adapter's header) but never the route model nor an endpoint URI, so an operator's route dump with its placeholders
+ * resolved, or the endpoint list, as JMX and Hawtio show them, holds none.
  */
-class ProviderKeysTest extends GatewayTestSupport {
+class ProviderSettingsTest extends GatewayTestSupport {
 
     /** The keys the test providers are configured with (src/test/resources/test-routes). */
     private static final String[] KEYS = {"sk-test-a-0123456789", "sk-ant-test-0123456789",
@@ -32,8 +31,6 @@ class ProviderKeysTest extends GatewayTestSupport {
 
     @Autowired
     private CamelContext camelContext;
-    @Autowired
-    private ProviderKeys keys;
 
     @Test
     void resolvedRouteDumpsShowNoProviderKey() throws Exception {
@@ -66,11 +63,18 @@ class ProviderKeysTest extends GatewayTestSupport {
     }
 
     @Test
+    void endpointUrisShowNoProviderKey() {
+        String uris = camelContext.getEndpoints().stream().map(e -> e.getEndpointUri()).reduce("", String::concat);
+        assertThat(uris).contains("adapter:", "settings=").doesNotContain(KEYS);
+    }
+
+    @Test
     void aProviderWithoutKeyGetsNoHeader() {
-        Message request = new DefaultMessage(camelContext);
-        keys.sign(request, "Authorization", "Bearer ", "stub-gemini");
-        keys.sign(request, "x-api-key", "", "no-such-provider");
-        assertThat(request.getHeader("Authorization")).isEqualTo("Bearer gemini-test-key-0123456789");
-        assertThat(request.getHeaders()).doesNotContainKey("x-api-key");
+        ProviderSettings settings = new ProviderSettings();
+        assertThat(settings.jsonHeaders(false, "authorization", "Bearer ").first("authorization")).isNull();
+        settings.setApiKey("sk-test-0123456789");
+        assertThat(settings.jsonHeaders(false, "authorization", "Bearer ").first("authorization"))
+                .isEqualTo("Bearer sk-test-0123456789");
+        assertThat(settings.toString()).doesNotContain("sk-test-0123456789");
     }
 }

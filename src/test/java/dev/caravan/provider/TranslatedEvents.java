@@ -1,0 +1,55 @@
+package dev.caravan.provider;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+import dev.caravan.openai.SseEvent;
+import dev.caravan.openai.SseEventReader;
+
+/**
+ * Test support: a recorded SSE stream fed through a {@link StreamTranslator} as the relay feeds it (each event,
+ * then the close unless the translator finished first), read one chunk at a time.
+ */
+public final class TranslatedEvents {
+
+    private final SseEventReader events;
+    private final StreamTranslator translator;
+    private final Deque<StreamChunk> pending = new ArrayDeque<>();
+    private boolean closed;
+
+    public TranslatedEvents(String sse, StreamTranslator translator) {
+        this.events = new SseEventReader(new ByteArrayInputStream(sse.getBytes(StandardCharsets.UTF_8)));
+        this.translator = translator;
+    }
+
+    /** The next chunk; null at the end; throws what the translator throws, when it throws it. */
+    public StreamChunk next() throws IOException {
+        while (pending.isEmpty()) {
+            if (closed || translator.finished()) {
+                return null;
+            }
+            SseEvent event = events.next();
+            if (event == null) {
+                closed = true;
+                pending.addAll(translator.onClose());
+            } else {
+                pending.addAll(translator.onEvent(event));
+            }
+        }
+        return pending.poll();
+    }
+
+    public List<StreamChunk> readAll() throws IOException {
+        List<StreamChunk> chunks = new ArrayList<>();
+        StreamChunk chunk;
+        while ((chunk = next()) != null) {
+            chunks.add(chunk);
+        }
+        return chunks;
+    }
+}
