@@ -179,4 +179,20 @@ class FailoverTest extends GatewayTestSupport {
         assertThat(response.headers().firstValue("x-caravan-provider")).contains("stub-b");
         assertThat(SseClient.dataEvents(response.body())).endsWith("[DONE]");
     }
+
+    @Test
+    void streamCutBeforeItsFirstEventFailsOver() {
+        // the head and half an event, then the connection is dropped: no event was ever complete
+        STUB.stubFor(post("/a/v1/chat/completions").willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "text/event-stream")
+                .withFault(com.github.tomakehurst.wiremock.http.Fault.MALFORMED_RESPONSE_CHUNK)));
+        STUB.stubFor(post("/b/v1/chat/completions").willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "text/event-stream").withBody(OpenAiFixtures.stream("model-b-large", "ok"))));
+
+        HttpResponse<String> response = postJson("/v1/chat/completions", STREAM);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("x-caravan-provider")).contains("stub-b");
+        assertThat(SseClient.dataEvents(response.body())).endsWith("[DONE]");
+    }
 }
