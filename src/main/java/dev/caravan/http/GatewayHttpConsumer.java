@@ -5,7 +5,9 @@ import java.io.InputStream;
 import java.util.Map;
 import java.util.concurrent.Executor;
 
+import dev.caravan.eventloop.EventLoopRoute;
 import dev.caravan.openai.OpenAiError;
+import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -13,10 +15,12 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.Route;
 import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * platform-http's Vert.x consumer, with its {@code handleRequest} replaced (the only method that differs; Camel
@@ -25,18 +29,34 @@ import org.slf4j.LoggerFactory;
  * latch, and writes the response with a writer that fails once a step has written the head itself (a stream).
  * This one reads the request on the event loop, hands the exchange to {@code executor} and drives the route with
  * its asynchronous processor; the response is written from the route's callback, unless a step already answered
- * (a stream, written event by event). Routes still block on the way (JDBC, the upstream client), so the executor
+ * (a stream, written event by event). Routes may block on the way (JDBC, the upstream client), so the executor
  * is a worker: a virtual thread per request on JDK 21+.
+ *
+ * <p>A route marked with {@link EventLoopRoute} runs on the event loop instead, in the callback that read its
+ * body, when the engine allows it ({@code caravan.http.event-loop}): its steps promise not to block there, and
+ * hand what must wait to a worker themselves ({@link dev.caravan.eventloop.OffLoop}).
  */
 final class GatewayHttpConsumer extends VertxPlatformHttpConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayHttpConsumer.class);
 
     private final Executor executor;
+    private final boolean eventLoopAllowed;
+    /** Whether this consumer's route runs on the event loop: allowed, and the route is marked (read on start). */
+    private volatile boolean onEventLoop;
 
-    GatewayHttpConsumer(PlatformHttpEndpoint endpoint, Processor processor, GatewayHttpEngine engine, Executor executor) {
+    GatewayHttpConsumer(PlatformHttpEndpoint endpoint, Processor processor, GatewayHttpEngine engine, Executor executor,
+            boolean eventLoopAllowed) {
         super(endpoint, processor, engine.getHandlers(), engine.routerName());
         this.executor = executor;
+        this.eventLoopAllowed = eventLoopAllowed;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        Route route = getRoute() != null ? getRoute() : getEndpoint().getCamelContext().getRoute(getRouteId());
+        onEventLoop = eventLoopAllowed && EventLoopRoute.isMarked(route);
+        super.doStart();
     }
 
     @Override
@@ -53,8 +73,24 @@ final class GatewayHttpConsumer extends VertxPlatformHttpConsumer {
                 fail(ctx, exchange, read.cause());
                 return;
             }
-            executor.execute(() -> run(ctx, exchange));
+            if (onEventLoop) {
+                runOnEventLoop(ctx, exchange);
+            } else {
+                executor.execute(() -> run(ctx, exchange));
+            }
         });
+    }
+
+    /**
+     * Runs the route on this event loop as far as it goes without waiting. The loop serves many requests in
+     * turn, so the logging context a step set for this one (its request id) is not left for the next.
+     */
+    private void runOnEventLoop(RoutingContext ctx, Exchange exchange) {
+        try {
+            run(ctx, exchange);
+        } finally {
+            MDC.clear();
+        }
     }
 
     private void run(RoutingContext ctx, Exchange exchange) {
@@ -65,16 +101,26 @@ final class GatewayHttpConsumer extends VertxPlatformHttpConsumer {
             return;
         }
         getAsyncProcessor().process(exchange, doneSync -> {
-            try {
-                if (!ctx.response().headWritten()) {
-                    write(ctx.response(), exchange);
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("response could not be written: {}", e.toString());
-            } finally {
-                done(exchange);
+            if (!ctx.response().headWritten() && exchange.getException() == null
+                    && exchange.getMessage().getBody() instanceof InputStream && Context.isOnEventLoopThread()) {
+                // relaying a stream waits for the client to take each part, and that wait is served by this loop
+                executor.execute(() -> respond(ctx, exchange));
+            } else {
+                respond(ctx, exchange);
             }
         });
+    }
+
+    private void respond(RoutingContext ctx, Exchange exchange) {
+        try {
+            if (!ctx.response().headWritten()) {
+                write(ctx.response(), exchange);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("response could not be written: {}", e.toString());
+        } finally {
+            done(exchange);
+        }
     }
 
     /**
