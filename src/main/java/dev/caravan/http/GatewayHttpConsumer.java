@@ -17,6 +17,7 @@ import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.Route;
 import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
+import org.apache.camel.component.platform.http.spi.PlatformHttpConsumerAware;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,21 +43,14 @@ final class GatewayHttpConsumer extends VertxPlatformHttpConsumer {
 
     private final Executor executor;
     private final boolean eventLoopAllowed;
-    /** Whether this consumer's route runs on the event loop: allowed, and the route is marked (read on start). */
-    private volatile boolean onEventLoop;
+    /** Whether this consumer's route runs on the event loop: allowed, and the route is marked. Null until known. */
+    private volatile Boolean onEventLoop;
 
     GatewayHttpConsumer(PlatformHttpEndpoint endpoint, Processor processor, GatewayHttpEngine engine, Executor executor,
             boolean eventLoopAllowed) {
         super(endpoint, processor, engine.getHandlers(), engine.routerName());
         this.executor = executor;
         this.eventLoopAllowed = eventLoopAllowed;
-    }
-
-    @Override
-    protected void doStart() throws Exception {
-        Route route = getRoute() != null ? getRoute() : getEndpoint().getCamelContext().getRoute(getRouteId());
-        onEventLoop = eventLoopAllowed && EventLoopRoute.isMarked(route);
-        super.doStart();
     }
 
     @Override
@@ -73,12 +67,42 @@ final class GatewayHttpConsumer extends VertxPlatformHttpConsumer {
                 fail(ctx, exchange, read.cause());
                 return;
             }
-            if (onEventLoop) {
+            if (onEventLoop()) {
                 runOnEventLoop(ctx, exchange);
             } else {
                 executor.execute(() -> run(ctx, exchange));
             }
         });
+    }
+
+    /**
+     * Whether the route runs on the event loop; looked up on the first request, when the route is registered
+     * (platform-http wraps this consumer in one of its own, which alone is told its route).
+     */
+    private boolean onEventLoop() {
+        Boolean known = onEventLoop;
+        if (known == null) {
+            if (!eventLoopAllowed) {
+                known = false;
+            } else {
+                Route route = ownRoute();
+                if (route == null) {
+                    return false;
+                }
+                known = EventLoopRoute.isMarked(route);
+            }
+            onEventLoop = known;
+        }
+        return known;
+    }
+
+    private Route ownRoute() {
+        for (Route route : getEndpoint().getCamelContext().getRoutes()) {
+            if (route.getConsumer() instanceof PlatformHttpConsumerAware outer && outer.getPlatformHttpConsumer() == this) {
+                return route;
+            }
+        }
+        return null;
     }
 
     /**
