@@ -31,6 +31,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,8 +43,10 @@ import static org.awaitility.Awaitility.await;
  * on a worker. A probe (a Camel intercept strategy, test-only) records on which thread each hop-when-needed
  * step started and on which it finished.
  */
-@TestPropertySource(properties = "caravan.http.event-loop=true")
+@TestPropertySource(properties = {"caravan.http.event-loop=true", "caravan.database.max-pool-size=4"})
 @Import(EventLoopModelCallTest.ThreadProbe.class)
+// a gateway of its own, closed after these tests: it would hold its connections and threads for the whole run
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class EventLoopModelCallTest extends GatewayTestSupport {
 
     private static final String LOOP = "vert.x-eventloop-thread-";
