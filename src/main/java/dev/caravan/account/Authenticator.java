@@ -61,7 +61,42 @@ public class Authenticator {
                 }).build();
     }
 
+    /**
+     * Who is calling, looking the key up in PostgreSQL when it is not cached (and a JWT's user, always): this
+     * may wait for the database.
+     *
+     * @throws ApiException 401 or 403 when the caller is refused
+     */
     public Identity authenticate(Credentials credentials) {
+        String token = token(credentials);
+        if (isJwt(token)) {
+            return fromJwt(token, credentials);
+        }
+        byte[] hash = ApiKeyFormat.hash(token);
+        return checked(token, hash, cache.get(ByteBuffer.wrap(hash), h -> keys.findByHash(hash)), credentials);
+    }
+
+    /**
+     * Who is calling, if that is known without waiting: the key's cache entry (found or not found) answers as
+     * {@link #authenticate} would. Empty when only the database can answer: a key not in the cache, or a JWT
+     * (verifying it needs no I/O, but its user is looked up in PostgreSQL on every call). A refusal is thrown
+     * exactly as {@link #authenticate} throws it; its audit record is queued, never waited for (see
+     * {@link AuditLog#authenticationFailed}).
+     *
+     * @throws ApiException 401 or 403 when the caller is refused
+     */
+    public Optional<Identity> authenticateCached(Credentials credentials) {
+        String token = token(credentials);
+        if (isJwt(token)) {
+            return Optional.empty();
+        }
+        byte[] hash = ApiKeyFormat.hash(token);
+        Optional<KeyStore.Found> found = cache.getIfPresent(ByteBuffer.wrap(hash));
+        return found == null ? Optional.empty() : Optional.of(checked(token, hash, found, credentials));
+    }
+
+    /** The presented token: the bearer token, else the X-API-Key header; a caller without one is refused. */
+    private String token(Credentials credentials) {
         String token = bearer(credentials.authorization());
         if (token == null && credentials.apiKeyHeader() != null && !credentials.apiKeyHeader().isBlank()) {
             token = credentials.apiKeyHeader().trim();
@@ -71,11 +106,15 @@ public class Authenticator {
                     + "your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY), "
                     + "or in the X-API-Key header.");
         }
-        if (!ApiKeyFormat.looksLikeKey(token) && jwt.enabled() && JwtVerifier.looksLikeJwt(token)) {
-            return fromJwt(token, credentials);
-        }
-        byte[] hash = ApiKeyFormat.hash(token);
-        Optional<KeyStore.Found> found = cache.get(ByteBuffer.wrap(hash), h -> keys.findByHash(hash));
+        return token;
+    }
+
+    private boolean isJwt(String token) {
+        return !ApiKeyFormat.looksLikeKey(token) && jwt.enabled() && JwtVerifier.looksLikeJwt(token);
+    }
+
+    /** The key's own rules, applied to what the cache or the database found for the token's hash. */
+    private Identity checked(String token, byte[] hash, Optional<KeyStore.Found> found, Credentials credentials) {
         // the index lookup finds the row; the comparison itself does not depend on where the bytes differ
         if (found.isEmpty() || !MessageDigest.isEqual(found.get().hash(), hash)) {
             throw refuse(credentials, ApiKeyFormat.prefix(token), 401, "invalid_api_key",

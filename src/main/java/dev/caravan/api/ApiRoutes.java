@@ -3,6 +3,8 @@ package dev.caravan.api;
 import java.util.concurrent.ExecutorService;
 
 import dev.caravan.billing.Admission;
+import dev.caravan.eventloop.EventLoopRoute;
+import dev.caravan.ledger.LedgerRoutes;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.core.task.SyncTaskExecutor;
 import org.springframework.core.task.support.ExecutorServiceAdapter;
@@ -34,8 +36,8 @@ public class ApiRoutes extends RouteBuilder {
         this.models = models;
     }
 
-    /** Where each finished call's usage event goes: the ledger route (see LedgerRoutes). */
-    static final String USAGE_LEDGER = "seda:usage-ledger";
+    /** Where each finished call's usage event goes: the ledger's queue, never blocking an event loop (see LedgerRoutes). */
+    static final String USAGE_LEDGER = LedgerRoutes.ENTRY;
 
     /**
      * The wire tap queues its copy on the request's own thread: the seda queue takes it at once, and handing it
@@ -54,8 +56,9 @@ public class ApiRoutes extends RouteBuilder {
 
         from("platform-http:/v1/chat/completions?httpMethodRestrict=POST&muteException=true")
                 .routeId("api-chat-completions")
-                .process(intake::chat)
-                .process(admission::admit)
+                .routeProperty(EventLoopRoute.PROPERTY, "true")
+                .process(intake.chat())
+                .process(admission.admit())
                 .toD("${exchangeProperty." + RequestIntake.TARGET_PROPERTY + "}")
                 .process(responses)
                 .process(finisher::finish)
@@ -63,8 +66,9 @@ public class ApiRoutes extends RouteBuilder {
 
         from("platform-http:/v1/embeddings?httpMethodRestrict=POST&muteException=true")
                 .routeId("api-embeddings")
-                .process(intake::embeddings)
-                .process(admission::admit)
+                .routeProperty(EventLoopRoute.PROPERTY, "true")
+                .process(intake.embeddings())
+                .process(admission.admit())
                 .toD("${exchangeProperty." + RequestIntake.TARGET_PROPERTY + "}")
                 .process(responses)
                 .process(finisher::finish)

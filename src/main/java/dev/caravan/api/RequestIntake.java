@@ -2,6 +2,8 @@ package dev.caravan.api;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Optional;
+import java.util.concurrent.Executor;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,16 +19,21 @@ import dev.caravan.openai.Json;
 import dev.caravan.openai.OpenAiError;
 import dev.caravan.routing.ModelResolver;
 import io.vertx.core.http.HttpServerResponse;
+import dev.caravan.eventloop.OffLoop;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
 import org.slf4j.MDC;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 
 /**
  * The first step of every model call: request id, authentication, JSON parsing, validation, model resolution
  * and the key's scopes. It leaves a
  * {@link CallContext} on the exchange and the endpoint to call in {@link #TARGET_PROPERTY}.
+ *
+ * <p>Only authentication may wait (for PostgreSQL, when the key is not cached): the route steps {@link #chat()}
+ * and {@link #embeddings()} do the intake on the event loop when the key is cached, else on a worker.
  */
 @Component
 public class RequestIntake {
@@ -36,30 +43,81 @@ public class RequestIntake {
 
     private final ModelResolver resolver;
     private final Authenticator authenticator;
+    private final OffLoop chat;
+    private final OffLoop embeddings;
 
-    public RequestIntake(ModelResolver resolver, Authenticator authenticator) {
+    /** @param worker where the intake of a call whose key is not cached runs when the call is on an event loop */
+    public RequestIntake(ModelResolver resolver, Authenticator authenticator,
+            @Qualifier("requestExecutor") Executor worker) {
         this.resolver = resolver;
         this.authenticator = authenticator;
+        this.chat = OffLoop.step("intake-chat", exchange -> tryIntake(exchange, Operation.CHAT),
+                exchange -> intake(exchange, Operation.CHAT), worker);
+        this.embeddings = OffLoop.step("intake-embeddings", exchange -> tryIntake(exchange, Operation.EMBEDDINGS),
+                exchange -> intake(exchange, Operation.EMBEDDINGS), worker);
     }
 
+    /** The route step of a chat completion. */
+    public OffLoop chat() {
+        return chat;
+    }
+
+    /** The route step of an embeddings call. */
+    public OffLoop embeddings() {
+        return embeddings;
+    }
+
+    /** The intake of a chat completion, waiting for the database when the key is not cached. */
     public void chat(Exchange exchange) {
         intake(exchange, Operation.CHAT);
     }
 
+    /** The intake of an embeddings call, waiting for the database when the key is not cached. */
     public void embeddings(Exchange exchange) {
         intake(exchange, Operation.EMBEDDINGS);
     }
 
-    private void intake(Exchange exchange, Operation operation) {
+    /** The intake, waiting for the database when the key is not cached. */
+    void intake(Exchange exchange, Operation operation) {
         Message in = exchange.getIn();
-        // the client's x-request-id is echoed and logged, but billing keys on an id of our own (see CallContext)
-        String clientRequestId = RequestIds.sane(in.getHeader(RequestIds.HEADER, String.class));
-        String requestId = RequestIds.newId();
-        String shownId = clientRequestId != null ? clientRequestId : requestId;
-        MDC.put(MDC_KEY, shownId);
-        exchange.setProperty(RequestIds.HEADER, shownId);
+        CallIds ids = CallIds.name(exchange, in);
         // who is calling comes first: a bad key is refused whatever the body says
-        Identity identity = authenticator.authenticate(RequestCredentials.from(in));
+        take(exchange, in, operation, ids, authenticator.authenticate(RequestCredentials.from(in)));
+    }
+
+    /**
+     * The intake if the caller is known without waiting (see {@link Authenticator#authenticateCached}); false
+     * when only the database knows. What it did then (naming the call) is done again by {@link #intake}.
+     */
+    boolean tryIntake(Exchange exchange, Operation operation) {
+        Message in = exchange.getIn();
+        CallIds ids = CallIds.name(exchange, in);
+        Optional<Identity> identity = authenticator.authenticateCached(RequestCredentials.from(in));
+        identity.ifPresent(caller -> take(exchange, in, operation, ids, caller));
+        return identity.isPresent();
+    }
+
+    /**
+     * A call's ids: the client's x-request-id is echoed and logged, but billing keys on an id of our own (see
+     * CallContext).
+     */
+    private record CallIds(String requestId, String clientRequestId) {
+
+        /** New ids for the call, shown in the log and kept for its error answer from here on. */
+        static CallIds name(Exchange exchange, Message in) {
+            CallIds ids = new CallIds(RequestIds.newId(), RequestIds.sane(in.getHeader(RequestIds.HEADER, String.class)));
+            MDC.put(MDC_KEY, ids.shown());
+            exchange.setProperty(RequestIds.HEADER, ids.shown());
+            return ids;
+        }
+
+        String shown() {
+            return clientRequestId != null ? clientRequestId : requestId;
+        }
+    }
+
+    /** Everything after authentication: the body, the call's context, its model and the key's scopes. */
+    private void take(Exchange exchange, Message in, Operation operation, CallIds ids, Identity identity) {
         exchange.setProperty(Identity.PROPERTY, identity);
         HttpServerResponse response = in instanceof HttpMessage http ? http.getResponse() : null;
         // the call exists from here on, so that every authenticated call has its ledger row, a refused one too
@@ -71,7 +129,7 @@ public class RequestIntake {
             body = Json.MAPPER.createObjectNode();
             unreadable = e;
         }
-        CallContext call = new CallContext(requestId, clientRequestId, operation, response, body, identity);
+        CallContext call = new CallContext(ids.requestId(), ids.clientRequestId(), operation, response, body, identity);
         exchange.setProperty(CallContext.PROPERTY, call);
         if (unreadable != null) {
             throw unreadable;

@@ -1,7 +1,12 @@
 package dev.caravan.billing;
 
+import java.util.Optional;
+import java.util.concurrent.Executor;
+
 import dev.caravan.call.CallContext;
+import dev.caravan.eventloop.OffLoop;
 import org.apache.camel.Exchange;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 
 /**
@@ -14,19 +19,47 @@ public class Admission {
 
     private final CostEstimator estimator;
     private final CreditLeases leases;
+    private final OffLoop step;
 
-    public Admission(CostEstimator estimator, CreditLeases leases) {
+    /** @param worker where a hold that needs the database is taken when the call runs on an event loop */
+    public Admission(CostEstimator estimator, CreditLeases leases, @Qualifier("requestExecutor") Executor worker) {
         this.estimator = estimator;
         this.leases = leases;
+        this.step = OffLoop.step("admission", this::tryAdmit, this::admit, worker);
     }
 
+    /** The route step: admits on the event loop when the key's lease has the credit, else on a worker. */
+    public OffLoop admit() {
+        return step;
+    }
+
+    /** Admits the call, waiting for the database when its key's lease must be taken or grown. */
     public void admit(Exchange exchange) {
         CallContext call = CallContext.of(exchange);
         if (call.identity() == null) {
             return;
         }
         CostEstimator.Estimate estimate = estimator.worstCase(call);
-        exchange.setProperty(CreditHold.PROPERTY, leases.hold(call.requestId(), call.identity(), estimate.cost()));
+        admitted(exchange, call, estimate, leases.hold(call.requestId(), call.identity(), estimate.cost()));
+    }
+
+    /**
+     * Admits the call if its worst case fits in its key's lease as it is, without waiting (see
+     * {@link CreditLeases#tryHold}); false, having held nothing, when it needs the database.
+     */
+    public boolean tryAdmit(Exchange exchange) {
+        CallContext call = CallContext.of(exchange);
+        if (call.identity() == null) {
+            return true;
+        }
+        CostEstimator.Estimate estimate = estimator.worstCase(call);
+        Optional<CreditHold> hold = leases.tryHold(call.requestId(), call.identity(), estimate.cost());
+        hold.ifPresent(held -> admitted(exchange, call, estimate, held));
+        return hold.isPresent();
+    }
+
+    private static void admitted(Exchange exchange, CallContext call, CostEstimator.Estimate estimate, CreditHold hold) {
+        exchange.setProperty(CreditHold.PROPERTY, hold);
         call.reserved(estimate.cost());
     }
 }

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -97,7 +98,7 @@ public class CreditLeases implements MeterBinder {
         Holder holder = new Holder(identity.userId(), identity.keyId());
         while (true) {
             Lease lease = leases.computeIfAbsent(holder, h -> newLease(identity));
-            lease.lock.lock();
+            lease.enter();
             try {
                 if (lease.closed) {
                     continue; // returned meanwhile: take a fresh one
@@ -111,8 +112,30 @@ public class CreditLeases implements MeterBinder {
                 }
                 return lease.take(requestId, amount);
             } finally {
-                lease.lock.unlock();
+                lease.exit();
             }
+        }
+    }
+
+    /**
+     * Holds {@code amount} as {@link #hold} does, if that needs neither the database nor waiting for another
+     * thread: the key's lease is there, of today and of the key's current budgets, has {@code amount} free, and
+     * its lock is free (it is held across a database round trip while the lease grows). Empty otherwise, having
+     * held nothing: {@link #hold} then does the rest, and refuses a call that cannot be covered. A hold taken
+     * here is the very hold that {@link #hold} would have taken.
+     */
+    public Optional<CreditHold> tryHold(String requestId, Identity identity, BigDecimal amount) {
+        Lease lease = leases.get(new Holder(identity.userId(), identity.keyId()));
+        if (lease == null || !lease.tryEnter()) {
+            return Optional.empty();
+        }
+        try {
+            if (lease.closed || !lease.fits(identity, periods.today()) || lease.free().compareTo(amount) < 0) {
+                return Optional.empty();
+            }
+            return Optional.of(lease.take(requestId, amount));
+        } finally {
+            lease.exit();
         }
     }
 
@@ -177,13 +200,13 @@ public class CreditLeases implements MeterBinder {
                 if (!renewed.contains(lease.id)) {
                     // the sweeper took it for a dead replica's (renewals failed for too long): stop spending it
                     LOG.warn("credit lease {} was settled by the sweeper; its key takes a new one", lease.id);
-                    lease.lock.lock();
+                    lease.enter();
                     try {
                         leases.values().remove(lease);
                         retired.remove(lease);
                         lease.closed = true;
                     } finally {
-                        lease.lock.unlock();
+                        lease.exit();
                     }
                 }
             }
@@ -247,7 +270,7 @@ public class CreditLeases implements MeterBinder {
          * returned (true: no call for lease-idle) or notes its new running calls and whether it is due a renewal.
          */
         boolean isIdle(Lease lease) {
-            lease.lock.lock();
+            lease.enter();
             try {
                 lease.releaseStale(staleBefore);
                 if (lease.open.isEmpty() && now - lease.lastUsedNanos >= idleNanos) {
@@ -262,12 +285,17 @@ public class CreditLeases implements MeterBinder {
                 }
                 return false;
             } finally {
-                lease.lock.unlock();
+                lease.exit();
             }
         }
     }
 
-    /** Credit this replica holds for one key; its fields are guarded by {@link #lock}. */
+    /**
+     * Credit this replica holds for one key; its fields are guarded by {@link #lock}, taken with {@link #enter}
+     * and let go with {@link #exit}. The lock is held across a database round trip while the lease grows, so a
+     * call that ends meanwhile does not wait for it: its release is queued and applied by whoever holds the lock
+     * next, before that one reads the lease (see {@link #release}).
+     */
     static final class Lease {
         final String id;
         final UUID userId;
@@ -275,7 +303,9 @@ public class CreditLeases implements MeterBinder {
         final LocalDate day;
         final BigDecimal dailyBudget;
         final BigDecimal monthlyBudget;
-        final ReentrantLock lock = new ReentrantLock();
+        private final ReentrantLock lock = new ReentrantLock();
+        /** Holds closed while another thread held the lock, not yet taken off the lease. */
+        private final Queue<Release> releases = new ConcurrentLinkedQueue<>();
         /** What PostgreSQL holds for this lease, less the costs of calls ended since (the ledger draws those). */
         volatile BigDecimal granted = BigDecimal.ZERO;
         boolean everGranted;
@@ -314,17 +344,61 @@ public class CreditLeases implements MeterBinder {
             return hold;
         }
 
-        void release(CreditHold hold, BigDecimal cost) {
+        /** Takes the lock, waiting for it, and brings the lease up to date with the holds closed meanwhile. */
+        void enter() {
             lock.lock();
-            try {
-                held = held.subtract(hold.amount());
-                // the ledger draws the same cost from the lease in PostgreSQL, at most what the lease holds
-                granted = granted.subtract(cost.min(granted).max(BigDecimal.ZERO));
-                open.remove(hold.requestId());
-                lastUsedNanos = System.nanoTime();
-            } finally {
-                lock.unlock();
+            applyReleases();
+        }
+
+        /** Takes the lock if no other thread holds it, as {@link #enter} does; false (and not taken) otherwise. */
+        boolean tryEnter() {
+            if (!lock.tryLock()) {
+                return false;
             }
+            applyReleases();
+            return true;
+        }
+
+        /** Lets go of the lock, then applies the releases that came while it was held. */
+        void exit() {
+            lock.unlock();
+            applyReleasesIfFree();
+        }
+
+        /**
+         * Gives a closed hold back, never waiting: the call may end on an event loop while another thread holds
+         * the lock across a database round trip. The release is queued; this thread applies it when the lock is
+         * free, else the thread holding it does, in {@link #exit} (which looks at the queue after letting go, so
+         * a release queued while it held the lock is never left behind).
+         */
+        void release(CreditHold hold, BigDecimal cost) {
+            releases.add(new Release(hold, cost));
+            applyReleasesIfFree();
+        }
+
+        private void applyReleasesIfFree() {
+            while (!releases.isEmpty() && lock.tryLock()) {
+                try {
+                    applyReleases();
+                } finally {
+                    lock.unlock();
+                }
+            }
+        }
+
+        /** Under the lock: takes the queued closed holds off the lease. */
+        private void applyReleases() {
+            for (Release release; (release = releases.poll()) != null;) {
+                held = held.subtract(release.hold().amount());
+                // the ledger draws the same cost from the lease in PostgreSQL, at most what the lease holds
+                granted = granted.subtract(release.cost().min(granted).max(BigDecimal.ZERO));
+                open.remove(release.hold().requestId());
+                lastUsedNanos = System.nanoTime();
+            }
+        }
+
+        /** A hold that was closed with what its call cost. */
+        private record Release(CreditHold hold, BigDecimal cost) {
         }
 
         /**

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +22,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 /**
  * The price table ({@code config/prices.yaml}), read again whenever the file changes (checked at most every
  * two seconds, on use). A file that does not parse keeps the last good prices and is reported until fixed.
+ * The check and the reading are file I/O, so they run in the background: a price is asked for on the request's
+ * thread, which may be an event loop, and is answered from the prices loaded last.
  */
 @Component
 public class PriceTable {
@@ -32,7 +36,7 @@ public class PriceTable {
 
     private final Path file;
     private volatile Snapshot snapshot;
-    private volatile long lastCheck;
+    private final AtomicLong lastCheck = new AtomicLong();
     private volatile String error;
 
     public PriceTable(@Value("${caravan.billing.prices-file:config/prices.yaml}") String file) {
@@ -41,7 +45,7 @@ public class PriceTable {
         if (snapshot == null) {
             throw new IllegalStateException("the price table " + file + " could not be read: " + error);
         }
-        this.lastCheck = System.nanoTime();
+        this.lastCheck.set(System.nanoTime());
     }
 
     /** The price of a {@code provider/model}; the default price when it is not listed. */
@@ -65,12 +69,16 @@ public class PriceTable {
         return file;
     }
 
+    /** Starts a check of the file in the background, if none ran for two seconds. */
     private void refreshIfChanged() {
         long now = System.nanoTime();
-        if (now - lastCheck < CHECK_EVERY_NANOS) {
-            return;
+        long last = lastCheck.get();
+        if (now - last >= CHECK_EVERY_NANOS && lastCheck.compareAndSet(last, now)) {
+            CompletableFuture.runAsync(this::reloadIfChanged);
         }
-        lastCheck = now;
+    }
+
+    private void reloadIfChanged() {
         try {
             if (!Files.getLastModifiedTime(file).equals(snapshot.modified())) {
                 Snapshot loaded = load();

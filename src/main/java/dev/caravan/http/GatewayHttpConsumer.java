@@ -5,7 +5,9 @@ import java.io.InputStream;
 import java.util.Map;
 import java.util.concurrent.Executor;
 
+import dev.caravan.eventloop.EventLoopRoute;
 import dev.caravan.openai.OpenAiError;
+import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -13,10 +15,13 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.Route;
 import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
+import org.apache.camel.component.platform.http.spi.PlatformHttpConsumerAware;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * platform-http's Vert.x consumer, with its {@code handleRequest} replaced (the only method that differs; Camel
@@ -25,18 +30,27 @@ import org.slf4j.LoggerFactory;
  * latch, and writes the response with a writer that fails once a step has written the head itself (a stream).
  * This one reads the request on the event loop, hands the exchange to {@code executor} and drives the route with
  * its asynchronous processor; the response is written from the route's callback, unless a step already answered
- * (a stream, written event by event). Routes still block on the way (JDBC, the upstream client), so the executor
+ * (a stream, written event by event). Routes may block on the way (JDBC, the upstream client), so the executor
  * is a worker: a virtual thread per request on JDK 21+.
+ *
+ * <p>A route marked with {@link EventLoopRoute} runs on the event loop instead, in the callback that read its
+ * body, when the engine allows it ({@code caravan.http.event-loop}): its steps promise not to block there, and
+ * hand what must wait to a worker themselves ({@link dev.caravan.eventloop.OffLoop}).
  */
 final class GatewayHttpConsumer extends VertxPlatformHttpConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayHttpConsumer.class);
 
     private final Executor executor;
+    private final boolean eventLoopAllowed;
+    /** Whether this consumer's route runs on the event loop: allowed, and the route is marked. Null until known. */
+    private volatile Boolean onEventLoop;
 
-    GatewayHttpConsumer(PlatformHttpEndpoint endpoint, Processor processor, GatewayHttpEngine engine, Executor executor) {
+    GatewayHttpConsumer(PlatformHttpEndpoint endpoint, Processor processor, GatewayHttpEngine engine, Executor executor,
+            boolean eventLoopAllowed) {
         super(endpoint, processor, engine.getHandlers(), engine.routerName());
         this.executor = executor;
+        this.eventLoopAllowed = eventLoopAllowed;
     }
 
     @Override
@@ -53,8 +67,54 @@ final class GatewayHttpConsumer extends VertxPlatformHttpConsumer {
                 fail(ctx, exchange, read.cause());
                 return;
             }
-            executor.execute(() -> run(ctx, exchange));
+            if (onEventLoop()) {
+                runOnEventLoop(ctx, exchange);
+            } else {
+                executor.execute(() -> run(ctx, exchange));
+            }
         });
+    }
+
+    /**
+     * Whether the route runs on the event loop; looked up on the first request, when the route is registered
+     * (platform-http wraps this consumer in one of its own, which alone is told its route).
+     */
+    private boolean onEventLoop() {
+        Boolean known = onEventLoop;
+        if (known == null) {
+            if (!eventLoopAllowed) {
+                known = false;
+            } else {
+                Route route = ownRoute();
+                if (route == null) {
+                    return false;
+                }
+                known = EventLoopRoute.isMarked(route);
+            }
+            onEventLoop = known;
+        }
+        return known;
+    }
+
+    private Route ownRoute() {
+        for (Route route : getEndpoint().getCamelContext().getRoutes()) {
+            if (route.getConsumer() instanceof PlatformHttpConsumerAware outer && outer.getPlatformHttpConsumer() == this) {
+                return route;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Runs the route on this event loop as far as it goes without waiting. The loop serves many requests in
+     * turn, so the logging context a step set for this one (its request id) is not left for the next.
+     */
+    private void runOnEventLoop(RoutingContext ctx, Exchange exchange) {
+        try {
+            run(ctx, exchange);
+        } finally {
+            MDC.clear();
+        }
     }
 
     private void run(RoutingContext ctx, Exchange exchange) {
@@ -65,16 +125,26 @@ final class GatewayHttpConsumer extends VertxPlatformHttpConsumer {
             return;
         }
         getAsyncProcessor().process(exchange, doneSync -> {
-            try {
-                if (!ctx.response().headWritten()) {
-                    write(ctx.response(), exchange);
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("response could not be written: {}", e.toString());
-            } finally {
-                done(exchange);
+            if (!ctx.response().headWritten() && exchange.getException() == null
+                    && exchange.getMessage().getBody() instanceof InputStream && Context.isOnEventLoopThread()) {
+                // relaying a stream waits for the client to take each part, and that wait is served by this loop
+                executor.execute(() -> respond(ctx, exchange));
+            } else {
+                respond(ctx, exchange);
             }
         });
+    }
+
+    private void respond(RoutingContext ctx, Exchange exchange) {
+        try {
+            if (!ctx.response().headWritten()) {
+                write(ctx.response(), exchange);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("response could not be written: {}", e.toString());
+        } finally {
+            done(exchange);
+        }
     }
 
     /**

@@ -12,14 +12,25 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 final class GatewayHttpEngine extends VertxPlatformHttpEngine {
 
     private final Executor executor;
+    private final boolean eventLoopRoutes;
 
+    /** An engine whose routes all run on {@code executor}. */
     GatewayHttpEngine(Executor executor) {
+        this(executor, false);
+    }
+
+    /**
+     * @param eventLoopRoutes whether routes marked with {@link dev.caravan.eventloop.EventLoopRoute} start on the
+     *     event loop ({@code caravan.http.event-loop}); the others run on {@code executor} either way
+     */
+    GatewayHttpEngine(Executor executor, boolean eventLoopRoutes) {
         this.executor = executor;
+        this.eventLoopRoutes = eventLoopRoutes;
     }
 
     @Override
     public PlatformHttpConsumer createConsumer(PlatformHttpEndpoint endpoint, Processor processor) {
-        return new GatewayHttpConsumer(endpoint, processor, this, executor);
+        return new GatewayHttpConsumer(endpoint, processor, this, executor, eventLoopRoutes);
     }
 
     String routerName() {

@@ -25,7 +25,9 @@ import org.springframework.util.unit.DataSize;
  * and usage APIs, health, probes and metrics). There is no servlet container. One {@link Vertx} serves the
  * server (and is there for the upstream client). Requests are read on Vert.x's event loop and run on
  * {@link #requestExecutor}: a virtual thread each on JDK 21+, else a pool as large as
- * {@code caravan.http.max-concurrency}, since a stream holds its thread until its last event.
+ * {@code caravan.http.max-concurrency}, since a stream holds its thread until its last event. With
+ * {@code caravan.http.event-loop} on, the model calls run on the event loop instead and take a request thread
+ * only for a step that must wait (see {@link #platformHttpEngine}).
  */
 @Configuration(proxyBeanMethods = false)
 public class HttpServerConfiguration {
@@ -57,9 +59,19 @@ public class HttpServerConfiguration {
         return pool;
     }
 
+    /**
+     * @param eventLoop {@code caravan.http.event-loop}: routes marked as event-loop safe (the model calls, see
+     *     {@link dev.caravan.eventloop.EventLoopRoute}) start on the event loop and use {@code requestExecutor}
+     *     only for a step that must wait; off, every route runs on {@code requestExecutor}. Off by default while
+     *     the provider call after the intake still blocks.
+     */
     @Bean(name = "platform-http-engine")
-    public PlatformHttpEngine platformHttpEngine(Executor requestExecutor) {
-        return new GatewayHttpEngine(requestExecutor);
+    public PlatformHttpEngine platformHttpEngine(Executor requestExecutor,
+            @Value("${caravan.http.event-loop:false}") boolean eventLoop) {
+        if (eventLoop) {
+            LOG.info("model calls start on the event loop; a step that must wait moves to a request thread");
+        }
+        return new GatewayHttpEngine(requestExecutor, eventLoop);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.caravan.ledger;
 
 import java.util.List;
+import java.util.concurrent.Executor;
 
 import dev.caravan.billing.WalletService;
 import org.apache.camel.Exchange;
@@ -8,11 +9,14 @@ import org.apache.camel.LoggingLevel;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.AggregationStrategies;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.seda.SedaEndpoint;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 
 /**
  * Writes the usage ledger and settles wallets, off the request path. The API routes wire-tap each finished
- * request to {@code seda:usage-ledger}; here events are batched (up to 200, or every 100 ms), inserted with
+ * request to {@link #ENTRY}, which puts its usage event on {@code seda:usage-ledger} without blocking an event
+ * loop ({@link LedgerQueue}); here events are batched (up to 200, or every 100 ms), inserted with
  * camel-sql in one statement (one array per column), and each call is charged its real cost (drawn from its credit lease).
  *
  * <p>Nothing is written twice: the insert ignores a request id already in the ledger, and a settlement only
@@ -22,6 +26,15 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class LedgerRoutes extends RouteBuilder {
+
+    /** Where finished calls are sent (wire-tapped) for the ledger. */
+    public static final String ENTRY = "direct:usage-ledger";
+
+    /**
+     * The ledger's queue. Bounded, so that a database away for long cannot fill the heap; a full queue makes a
+     * call's event wait for room (on a worker, see {@link LedgerQueue}) rather than be dropped.
+     */
+    static final String QUEUE = "seda:usage-ledger?size=100000&blockWhenFull=true";
 
     private static final String EVENTS = "events";
 
@@ -41,16 +54,26 @@ public class LedgerRoutes extends RouteBuilder {
     private final WalletService wallets;
     private final LedgerIsolation isolation;
     private final ProducerTemplate producer;
+    private final Executor worker;
 
-    public LedgerRoutes(WalletService wallets, LedgerIsolation isolation, ProducerTemplate producer) {
+    /** @param worker where a call's event waits for room in a full queue when the call ended on an event loop */
+    public LedgerRoutes(WalletService wallets, LedgerIsolation isolation, ProducerTemplate producer,
+            @Qualifier("requestExecutor") Executor worker) {
         this.wallets = wallets;
         this.isolation = isolation;
         this.producer = producer;
+        this.worker = worker;
     }
 
     @Override
     public void configure() {
-        from("seda:usage-ledger?size=100000&blockWhenFull=true")
+        // started after the queue's consumer and stopped before it, once the API routes have stopped
+        from(ENTRY)
+                .routeId("ledger-enqueue")
+                .startupOrder(4)
+                .process(new LedgerQueue(endpoint(QUEUE, SedaEndpoint.class), worker).step());
+
+        from(QUEUE)
                 .routeId("ledger-queue")
                 .startupOrder(3)
                 .filter(exchangeProperty(UsageEvent.PROPERTY).isNotNull())

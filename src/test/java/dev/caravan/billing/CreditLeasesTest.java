@@ -1,6 +1,8 @@
 package dev.caravan.billing;
 
 import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,17 +11,23 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import dev.caravan.account.ApiKey;
 import dev.caravan.account.Identity;
 import dev.caravan.account.KeyStore;
 import dev.caravan.openai.ApiException;
 import dev.caravan.support.GatewayTestSupport;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Credit leases against the real PostgreSQL. Each test drives its own {@link CreditLeases} (no scheduled
@@ -304,6 +312,110 @@ class CreditLeasesTest extends GatewayTestSupport {
         leases.heartbeat();
         // not taken for a dead replica's while the stream runs (the sweeper would charge it its worst case)
         assertThat(leaseExpiry(stream.leaseId())).isAfter(expiry);
+    }
+
+    @Test
+    void tryHoldTakesCreditLeftInTheLeaseWithoutTheDatabaseAndHoldsExactlyWhatHoldWould() {
+        Account account = newAccount(money("10.00"));
+        Identity identity = identityOf(account);
+        CreditLeases leases = leases(4, Duration.ofHours(1));
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        leases.bindTo(meters);
+
+        // no lease yet: taking one needs the database
+        assertThat(leases.tryHold(rid(), identity, money("0.50"))).isEmpty();
+        assertThat(leaseRows(account.userId())).isZero();
+
+        CreditHold first = leases.hold(rid(), identity, money("0.50"));
+        double takes = meters.counter("caravan.credit.lease.takes").count();
+        CreditHold second = leases.tryHold(rid(), identity, money("0.50")).orElseThrow();
+        CreditHold third = leases.tryHold(rid(), identity, money("0.50")).orElseThrow();
+        CreditHold fourth = leases.tryHold(rid(), identity, money("0.50")).orElseThrow();
+        // the lease (four worst cases) had room: no round trip took or grew it
+        assertThat(meters.counter("caravan.credit.lease.takes").count()).isEqualTo(takes);
+        assertThat(List.of(second.leaseId(), third.leaseId(), fourth.leaseId())).containsOnly(first.leaseId());
+        assertThat(leaseAmount(first.leaseId())).isEqualByComparingTo("2.00");
+        assertThat(second.amount()).isEqualByComparingTo("0.50");
+
+        // the lease is spent: growing it needs the database, and the failed attempt held nothing
+        assertThat(leases.tryHold(rid(), identity, money("0.50"))).isEmpty();
+        // a call that ended frees what it did not use, exactly: 0.50 held less 0.10 spent
+        first.close(money("0.10"));
+        settle(account, first, "0.10");
+        CreditHold fifth = leases.tryHold(rid(), identity, money("0.40")).orElseThrow();
+        assertThat(leases.tryHold(rid(), identity, money("0.01"))).isEmpty();
+
+        // what was held on the fast path is charged and returned as any hold is
+        for (CreditHold hold : List.of(second, third, fourth, fifth)) {
+            hold.close(money("0.15"));
+            settle(account, hold, "0.15");
+        }
+        leases.returnAll();
+        WalletService.Balance balance = wallets.balance(account.userId());
+        assertThat(balance.balance()).isEqualByComparingTo("9.30");
+        assertThat(balance.reserved()).isEqualByComparingTo("0");
+        assertThat(leaseRows(account.userId())).isZero();
+    }
+
+    @Test
+    void tryHoldLeavesALeaseOfAnotherDayOrOtherBudgetsToHold() {
+        Account account = newAccount(money("10.00"), money("5.00"), null);
+        Identity identity = identityOf(account);
+        CreditLeases leases = leases(4, Duration.ofHours(1));
+        leases.hold(rid(), identity, money("0.25"));
+        assertThat(leases.tryHold(rid(), identity, money("0.25"))).isPresent();
+
+        ApiKey key = identity.key();
+        Identity newBudget = new Identity(identity.userId(), new ApiKey(key.id(), key.userId(), key.name(), key.prefix(),
+                key.test(), key.admin(), key.scopes(), key.expiresAt(), key.revokedAt(), key.ipAllowlist(),
+                key.allowedReferrers(), money("6.00"), key.monthlyBudget(), key.rateLimitRpm(), key.rateLimitTpm(),
+                key.rotatedFrom(), key.createdAt()), false, List.of(), key.prefix());
+        assertThat(leases.tryHold(rid(), newBudget, money("0.25"))).isEmpty();
+        clock.now = clock.now.plus(Duration.ofDays(1));
+        assertThat(leases.tryHold(rid(), identity, money("0.25"))).isEmpty();
+    }
+
+    @Test
+    void whileALeaseGrowsTryHoldDoesNotWaitForItsLockAndAnEndingCallDoesNotEither() throws Exception {
+        Account account = newAccount(money("10.00"));
+        Identity identity = identityOf(account);
+        CreditLeases leases = leases(4, Duration.ofHours(1));
+        CreditHold first = leases.hold(rid(), identity, money("0.50")); // a lease of 2.00, 1.50 free
+        ExecutorService others = Executors.newFixedThreadPool(2);
+        try (Connection elsewhere = jdbc.getDataSource().getConnection()) {
+            // another transaction holds the wallet: growing the lease waits for it, holding the lease's lock
+            elsewhere.setAutoCommit(false);
+            try (PreparedStatement lock = elsewhere.prepareStatement("select 1 from wallets where user_id = ? for update")) {
+                lock.setObject(1, account.userId());
+                lock.executeQuery().close();
+            }
+            Future<CreditHold> growing = others.submit(() -> leases.hold(rid(), identity, money("1.60")));
+            await("the lease's growth waiting for the wallet").atMost(Duration.ofSeconds(15)).until(() ->
+                    jdbc.queryForObject("select count(*) from pg_stat_activity where wait_event_type = 'Lock' "
+                            + "and query like '%take_credit%'", Integer.class) > 0);
+
+            // there is credit free in the lease, but its lock is busy: the fast path does not wait for it
+            assertThat(leases.tryHold(rid(), identity, money("0.10"))).isEmpty();
+            // and a call that ends meanwhile gives its hold back without waiting for the lock either
+            Future<?> ended = others.submit(() -> first.close(money("0.05")));
+            await("the ended call's release").atMost(Duration.ofSeconds(15)).until(ended::isDone);
+            assertThat(growing.isDone()).isFalse();
+
+            elsewhere.commit();
+            CreditHold grown = growing.get(15, TimeUnit.SECONDS);
+            assertThat(grown.leaseId()).isEqualTo(first.leaseId());
+        } finally {
+            others.shutdownNow();
+        }
+        // the release was applied once the lock was free: the lease grew to 6.90 (four worst cases of 1.60 free
+        // besides the 0.50 held), 0.05 was spent, 1.60 is held, so 5.25 is free to the cent
+        assertThat(leaseAmount(first.leaseId())).isEqualByComparingTo("6.90");
+        assertThat(leases.tryHold(rid(), identity, money("5.25"))).isPresent();
+        assertThat(leases.tryHold(rid(), identity, money("0.01"))).isEmpty();
+        settle(account, first, "0.05");
+        leases.returnAll();
+        assertThat(wallets.balance(account.userId()).balance()).isEqualByComparingTo("9.95");
+        assertThat(wallets.balance(account.userId()).reserved()).isEqualByComparingTo("0");
     }
 
     private Instant leaseExpiry(String leaseId) {

@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.caravan.eventloop.EventLoopRoute;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -33,6 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class GatewayHttpConsumerTest {
 
     private static final AtomicReference<String> ROUTE_THREAD = new AtomicReference<>();
+    private static final AtomicReference<String> MARKED_THREAD = new AtomicReference<>();
     private static final AtomicReference<PipedOutputStream> PIPE = new AtomicReference<>();
     private static Vertx vertx;
     private static ExecutorService requests;
@@ -78,6 +80,13 @@ class GatewayHttpConsumerTest {
                             exchange.getMessage().removeHeaders("*");
                             exchange.getMessage().setBody(caller);
                         });
+                from("platform-http:/marked?httpMethodRestrict=GET")
+                        .routeProperty(EventLoopRoute.PROPERTY, "true")
+                        .process(exchange -> {
+                            MARKED_THREAD.set(Thread.currentThread().getName());
+                            exchange.getMessage().removeHeaders("*");
+                            exchange.getMessage().setBody("marked");
+                        });
                 from("platform-http:/self?httpMethodRestrict=GET")
                         .process(exchange -> {
                             HttpServerResponse response = exchange.getIn(HttpMessage.class).getResponse();
@@ -109,6 +118,15 @@ class GatewayHttpConsumerTest {
         assertThat(response.headers().firstValue("x-test")).contains("yes");
         assertThat(response.headers().map().keySet()).noneMatch(name -> name.toLowerCase().startsWith("camel"));
         assertThat(ROUTE_THREAD.get()).isEqualTo("request-test");
+    }
+
+    @Test
+    void aRouteMarkedForTheEventLoopRunsOnTheExecutorWhileTheSwitchIsOff() throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/marked"))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.body()).isEqualTo("marked");
+        assertThat(MARKED_THREAD.get()).isEqualTo("request-test");
     }
 
     @Test
