@@ -10,6 +10,8 @@ import dev.caravan.openai.CompletionTokens;
 import dev.caravan.openai.Json;
 import dev.caravan.openai.Usage;
 import dev.caravan.provider.ProviderResult;
+import dev.caravan.upstream.UpstreamComponent;
+import io.vertx.core.Context;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -43,7 +45,8 @@ public class ResponseWriter extends AsyncProcessorSupport {
         try {
             if (result instanceof ProviderResult.Streaming streaming) {
                 message.setBody(null);
-                SseWriter.start(call, streaming.chunks(), call.response(), usage -> pricing.cost(call, usage), streamed -> {
+                SseWriter.start(call, streaming.chunks(), call.response(),
+                        exchange.getProperty(UpstreamComponent.CONTEXT_PROPERTY, Context.class), usage -> pricing.cost(call, usage), streamed -> {
                     new CallOutcome(200, streamed.outcome().name().toLowerCase(), streamed.usage(),
                             pricing.cost(call, streamed.usage()), streamed.firstEventNanos()).leaveOn(exchange);
                     callback.done(false);

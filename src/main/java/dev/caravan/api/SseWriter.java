@@ -19,6 +19,8 @@ import dev.caravan.provider.ChunkSink;
 import dev.caravan.provider.ChunkStream;
 import dev.caravan.provider.StreamChunk;
 import dev.caravan.provider.UpstreamStreamException;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import org.slf4j.Logger;
@@ -68,7 +70,7 @@ final class SseWriter implements ChunkSink {
     }
 
     /** Starts relaying {@code chunks} to {@code response}; {@code done} is called once, when the stream ended. */
-    static void start(CallContext call, ChunkStream chunks, HttpServerResponse response,
+    static void start(CallContext call, ChunkStream chunks, HttpServerResponse response, Context context,
                       Function<Usage, BigDecimal> pricing, Consumer<Result> done) {
         SseWriter writer = new SseWriter(call, chunks, response, pricing, done);
         response.setStatusCode(200).setChunked(true);
@@ -82,7 +84,38 @@ final class SseWriter implements ChunkSink {
             writer.clientGone();
             return;
         }
-        chunks.start(writer);
+        chunks.start(context == null ? writer : new OnContext(context, writer));
+    }
+
+    /**
+     * Hands each callback to the client's event loop when it comes from another thread (a provider stream that
+     * did not run on it): the client's write queue is only seen as it is from its own loop, and backpressure
+     * depends on it. On that loop already (the common case) the call is direct.
+     */
+    private record OnContext(Context context, ChunkSink sink) implements ChunkSink {
+
+        @Override
+        public void onChunk(StreamChunk chunk) {
+            run(() -> sink.onChunk(chunk));
+        }
+
+        @Override
+        public void onEnd() {
+            run(sink::onEnd);
+        }
+
+        @Override
+        public void onError(IOException failure) {
+            run(() -> sink.onError(failure));
+        }
+
+        private void run(Runnable callback) {
+            if (Vertx.currentContext() == context) {
+                callback.run();
+            } else {
+                context.runOnContext(ignored -> callback.run());
+            }
+        }
     }
 
     @Override

@@ -7,7 +7,9 @@ import java.util.concurrent.Executor;
 
 import dev.caravan.eventloop.EventLoopRoute;
 import dev.caravan.openai.OpenAiError;
+import dev.caravan.upstream.UpstreamComponent;
 import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -62,6 +64,8 @@ final class GatewayHttpConsumer extends VertxPlatformHttpConsumer {
         }
         Exchange exchange = createExchange(false);
         exchange.setPattern(ExchangePattern.InOut);
+        // the provider is called, and its answer written, on this request's event loop (see UpstreamComponent)
+        exchange.setProperty(UpstreamComponent.CONTEXT_PROPERTY, Vertx.currentContext());
         processHttpRequest(exchange, ctx).onComplete(read -> {
             if (read.failed()) {
                 fail(ctx, exchange, read.cause());

@@ -1,8 +1,5 @@
 package dev.caravan.provider;
 
-import java.io.InterruptedIOException;
-import java.net.SocketTimeoutException;
-
 import dev.caravan.call.Attempt;
 import dev.caravan.call.CallContext;
 import dev.caravan.call.FailureKind;
@@ -15,7 +12,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.component.direct.DirectConsumerNotAvailableException;
 import org.apache.camel.support.DefaultAsyncProducer;
 import org.apache.camel.support.service.ServiceHelper;
-import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -100,14 +96,11 @@ class ProviderProducer extends DefaultAsyncProducer {
                 : new ProviderFailureException(kind, status, kind.name().toLowerCase() + ": " + failure.getMessage()));
     }
 
+    /** The adapter step classifies what it sees ({@link AdapterProducer#technical}); anything else is a broken call. */
     static FailureKind classify(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof ProviderFailureException pfe) {
                 return pfe.kind();
-            }
-            if (t instanceof SocketTimeoutException || t instanceof ConnectionRequestTimeoutException
-                    || t instanceof InterruptedIOException && !(t instanceof java.net.ConnectException)) {
-                return FailureKind.TIMEOUT;
             }
             if (t instanceof DirectConsumerNotAvailableException) {
                 return FailureKind.UNAVAILABLE;

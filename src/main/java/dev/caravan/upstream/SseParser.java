@@ -8,9 +8,8 @@ import dev.caravan.openai.SseEvent;
 import io.vertx.core.buffer.Buffer;
 
 /**
- * Cuts Server-Sent Events out of a byte stream that arrives in arbitrary chunks, with the same framing as the
- * blocking {@link dev.caravan.openai.SseEventReader} (WHATWG event-stream rules): a line ends in LF, CRLF or
- * CR; a line starting with {@code :} is a comment; a blank line ends an event; several {@code data:} lines
+ * Cuts Server-Sent Events out of a byte stream that arrives in arbitrary chunks, by the WHATWG event-stream
+ * rules: a line ends in LF, CRLF or CR; a line starting with {@code :} is a comment; a blank line ends an event; several {@code data:} lines
  * join with LF; {@code event:} names the event; other fields ({@code id}, {@code retry}) are ignored; an event
  * without any {@code data:} line is not dispatched.
  *
@@ -102,7 +101,7 @@ public final class SseParser {
 
     /**
      * The stream has ended: a last line without its line end still counts, and an event that lacks its closing
-     * blank line is still dispatched (as {@link dev.caravan.openai.SseEventReader} does).
+     * blank line is still dispatched (as browsers do).
      */
     public void finish() {
         if (lineLength > 0) {

@@ -29,6 +29,14 @@ import io.vertx.core.http.PoolOptions;
  */
 public class UpstreamComponent extends DefaultComponent {
 
+    /**
+     * Exchange property holding the Vert.x {@code Context} of the client's request. A call made with it runs on
+     * that event loop, so the provider's answer is read on the thread that writes to the client: no hand-over
+     * between threads per event, and the client's write queue is seen as it is (backpressure) rather than through
+     * writes still queued for another thread.
+     */
+    public static final String CONTEXT_PROPERTY = "caravan.vertx.context";
+
     /** Connections per provider host: streams hold theirs for minutes, so the pool must allow many. */
     public static final int DEFAULT_MAX_POOL_SIZE = 1000;
     /** Shorter than the usual 60 s server-side idle close, so we drop a connection before the server does. */

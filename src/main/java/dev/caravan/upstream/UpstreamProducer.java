@@ -15,8 +15,8 @@ import io.vertx.core.Vertx;
  * {@link UpstreamFailure} as the exception. {@link #process(Exchange, AsyncCallback)} never waits: it returns
  * false at once and the calling thread is free.
  *
- * <p>A call made from a Vert.x thread stays on that thread's context (a Vert.x HTTP server in front shares its
- * event loop with the upstream call); from any other thread it gets a fresh event-loop context, so calls are
+ * <p>A call runs on the context in the exchange's {@link UpstreamComponent#CONTEXT_PROPERTY} (the client's request
+ * loop), else on the calling Vert.x thread's context; from any other thread it gets a fresh event-loop context, so calls are
  * spread over the event loops.
  */
 final class UpstreamProducer extends DefaultAsyncProducer {
@@ -44,7 +44,10 @@ final class UpstreamProducer extends DefaultAsyncProducer {
         }
         UpstreamComponent component = endpoint.getComponent();
         Vertx vertx = component.getVertx();
-        Context context = vertx.getOrCreateContext();
+        Context context = exchange.getProperty(UpstreamComponent.CONTEXT_PROPERTY, Context.class);
+        if (context == null) {
+            context = vertx.getOrCreateContext();
+        }
         UpstreamCall call = new UpstreamCall(endpoint.getName(), vertx, context, component.client(), request,
                 component.getClock(), outcome -> complete(exchange, callback, outcome));
         context.runOnContext(ignored -> call.start());

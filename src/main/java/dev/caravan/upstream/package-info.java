@@ -12,7 +12,6 @@
  *       408, a stream cut before its first event), for Camel's failover.</li>
  * </ul>
  *
- * Events are framed by {@link dev.caravan.upstream.SseParser}, the incremental twin of
- * {@link dev.caravan.openai.SseEventReader}. Nothing here blocks a thread; callbacks run on Vert.x event loops.
+ * Events are framed by {@link dev.caravan.upstream.SseParser}. Nothing here blocks a thread; callbacks run on Vert.x event loops.
  */
 package dev.caravan.upstream;

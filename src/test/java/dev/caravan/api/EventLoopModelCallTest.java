@@ -17,12 +17,14 @@ import dev.caravan.billing.CreditLeases;
 import dev.caravan.call.RequestIds;
 import dev.caravan.eventloop.OffLoop;
 import dev.caravan.support.GatewayTestSupport;
+import dev.caravan.support.OpenAiFixtures;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.NamedNode;
 import org.apache.camel.Processor;
 import org.apache.camel.model.ProcessDefinition;
+import org.apache.camel.model.ToDefinition;
 import org.apache.camel.spi.InterceptStrategy;
 import org.apache.camel.support.AsyncProcessorConverterHelper;
 import org.apache.camel.support.processor.DelegateAsyncProcessor;
@@ -34,11 +36,13 @@ import org.springframework.context.annotation.Import;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The gateway with {@code caravan.http.event-loop} on: a model call whose key is cached and whose credit lease
+ * The gateway with {@code caravan.http.event-loop} on (the default): a model call whose key is cached and whose credit lease
  * has room is taken in and admitted on the event loop that read it; a call that needs the database does that
  * on a worker. A probe (a Camel intercept strategy, test-only) records on which thread each hop-when-needed
  * step started and on which it finished.
@@ -50,7 +54,8 @@ import static org.awaitility.Awaitility.await;
 class EventLoopModelCallTest extends GatewayTestSupport {
 
     private static final String LOOP = "vert.x-eventloop-thread-";
-    private static final String CHAT = "{\"model\":\"demo\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    private static final String CHAT =
+            "{\"model\":\"stub-a/model-a\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
     /** One run of a hop-when-needed step: the call (its x-request-id), the step, where it started and ended. */
     record StepRun(String requestId, String step, String startedOn, String finishedOn) {
@@ -68,7 +73,12 @@ class EventLoopModelCallTest extends GatewayTestSupport {
                 @Override
                 public Processor wrapProcessorInInterceptors(CamelContext context, NamedNode definition, Processor target,
                         Processor nextTarget) {
-                    if (!(definition instanceof ProcessDefinition process && process.getProcessor() instanceof OffLoop step)) {
+                    String name;
+                    if (definition instanceof ProcessDefinition process && process.getProcessor() instanceof OffLoop step) {
+                        name = step.name();
+                    } else if (definition instanceof ToDefinition to && to.getUri().startsWith("adapter:")) {
+                        name = "adapter"; // the provider call: request, upstream:, answer
+                    } else {
                         return target;
                     }
                     return new DelegateAsyncProcessor(AsyncProcessorConverterHelper.convert(target)) {
@@ -76,7 +86,7 @@ class EventLoopModelCallTest extends GatewayTestSupport {
                         public boolean process(Exchange exchange, AsyncCallback callback) {
                             String startedOn = Thread.currentThread().getName();
                             return processor.process(exchange, doneSync -> {
-                                RUNS.add(new StepRun(exchange.getProperty(RequestIds.HEADER, String.class), step.name(),
+                                RUNS.add(new StepRun(exchange.getProperty(RequestIds.HEADER, String.class), name,
                                         startedOn, Thread.currentThread().getName()));
                                 callback.done(doneSync);
                             });
@@ -106,6 +116,8 @@ class EventLoopModelCallTest extends GatewayTestSupport {
 
     @Test
     void aCallWithACachedKeyAndAFundedLeaseStaysOnTheEventLoopAndOneThatNeedsTheDatabaseHopsToAWorker() {
+        STUB.stubFor(post("/a/v1/chat/completions").willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(OpenAiFixtures.completion("model-a", "Hi."))));
         Account account = newAccount(new BigDecimal("100"));
         String first = "loop-first-" + System.nanoTime();
         String second = "loop-second-" + System.nanoTime();
@@ -138,6 +150,9 @@ class EventLoopModelCallTest extends GatewayTestSupport {
         assertThat(secondIntake.startedOn()).startsWith(LOOP);
         assertThat(List.of(secondIntake.finishedOn(), secondAdmission.startedOn(), secondAdmission.finishedOn()))
                 .containsOnly(secondIntake.startedOn());
+        // the provider call too: the request, the non-blocking upstream call and its answer, on that same loop
+        StepRun secondAdapter = run(second, "adapter");
+        assertThat(List.of(secondAdapter.startedOn(), secondAdapter.finishedOn())).containsOnly(secondIntake.startedOn());
         StepRun secondLedger = run(second, "ledger-enqueue");
         assertThat(List.of(secondLedger.startedOn(), secondLedger.finishedOn())).containsOnly(secondIntake.startedOn());
 

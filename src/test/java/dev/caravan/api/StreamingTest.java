@@ -138,8 +138,9 @@ class StreamingTest extends GatewayTestSupport {
 
     @Test
     void aSlowClientPausesTheProviderInsteadOfBufferingItsAnswer() throws Exception {
-        // 40,000 events of ~2 kB: 80 MB that the provider would write in a blink to a reader that keeps up
-        String padding = "x".repeat(2000);
+        // 40,000 events of ~2 kB: 80 MB that the provider would write in a blink to a reader that keeps up; it
+        // reports its usage, as every stream is asked to (counting 80 MB of text instead is not what this is about)
+        String padding = "lorem ipsum ".repeat(170);
         int events = 40_000;
         AtomicLong eventsWritten = new AtomicLong();
         LIVE.handle(exchange -> {
@@ -148,6 +149,7 @@ class StreamingTest extends GatewayTestSupport {
                 LiveStub.event(out, OpenAiFixtures.chunk("model-live", padding));
                 eventsWritten.incrementAndGet();
             }
+            LiveStub.event(out, OpenAiFixtures.usageChunk("model-live"));
             LiveStub.event(out, "[DONE]");
         });
 

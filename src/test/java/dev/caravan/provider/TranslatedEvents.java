@@ -1,29 +1,30 @@
 package dev.caravan.provider;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 
 import dev.caravan.openai.SseEvent;
-import dev.caravan.openai.SseEventReader;
+import dev.caravan.upstream.SseParser;
+import io.vertx.core.buffer.Buffer;
 
 /**
- * Test support: a recorded SSE stream fed through a {@link StreamTranslator} as the relay feeds it (each event,
+ * Test support: a recorded SSE stream, parsed as {@code upstream:} parses it, fed through a {@link StreamTranslator} as the relay feeds it (each event,
  * then the close unless the translator finished first), read one chunk at a time.
  */
 public final class TranslatedEvents {
 
-    private final SseEventReader events;
+    private final Deque<SseEvent> events = new ArrayDeque<>();
     private final StreamTranslator translator;
     private final Deque<StreamChunk> pending = new ArrayDeque<>();
     private boolean closed;
 
     public TranslatedEvents(String sse, StreamTranslator translator) {
-        this.events = new SseEventReader(new ByteArrayInputStream(sse.getBytes(StandardCharsets.UTF_8)));
+        SseParser parser = new SseParser(events::add);
+        parser.feed(Buffer.buffer(sse));
+        parser.finish();
         this.translator = translator;
     }
 
@@ -33,7 +34,7 @@ public final class TranslatedEvents {
             if (closed || translator.finished()) {
                 return null;
             }
-            SseEvent event = events.next();
+            SseEvent event = events.poll();
             if (event == null) {
                 closed = true;
                 pending.addAll(translator.onClose());
