@@ -31,6 +31,11 @@ STREAM_ROUNDS=${STREAM_ROUNDS:-5}
 STREAM_WARMUP_ROUNDS=${STREAM_WARMUP_ROUNDS:-3}
 STUB_CHUNKS=${STUB_CHUNKS:-10}
 STUB_CHUNK_DELAY_MS=${STUB_CHUNK_DELAY_MS:-20}
+STREAMS_FEW=${STREAMS_FEW:-64}                 # a second, lighter stream phase (0: skip)
+COLD_CALLS=${COLD_CALLS:-1000}                 # the cold phase: the first calls after ready, one at a time (0: skip)
+PROMPT_SIZES=${PROMPT_SIZES:-65536 327680 1310720}   # the prompt-size phase: bytes of the user message, c1
+PROMPT_WARMUP=${PROMPT_WARMUP:-4}              # seconds of warm-up and of measurement per prompt size and path
+PROMPT_DURATION=${PROMPT_DURATION:-8}
 OPEN_STREAMS=${OPEN_STREAMS:-2000}             # the open-streams phase: this many slow streams held open at once (0: skip)
 SLOW_STUB_PORT=${SLOW_STUB_PORT:-9098}         # its stub: 20 chunks 500 ms apart, ~10 s a stream
 DATABASE_URL=${DATABASE_URL:-jdbc:postgresql://127.0.0.1:5432/test}
@@ -142,7 +147,8 @@ log "gateway jar: $CARAVAN_JAR ${JAR_BUILD:+(build $JAR_BUILD)}; working directo
 
 # --- compile the stub and the stream client once (faster than the source launcher on every start) --------------
 CLASSES=$OUT/classes
-"$JAVA_HOME/bin/javac" -d "$CLASSES" "$BENCH_DIR/stub/StubUpstream.java" "$BENCH_DIR/client/StreamTtfb.java"
+"$JAVA_HOME/bin/javac" -d "$CLASSES" "$BENCH_DIR/stub/StubUpstream.java" "$BENCH_DIR/client/StreamTtfb.java" \
+    "$BENCH_DIR/client/ColdCalls.java"
 
 # --- stub upstream ----------------------------------------------------------------------------------------------
 # SerialGC: the stub allocates little, and a single GC thread leaves the cores to the gateway
@@ -193,6 +199,7 @@ log "starting the gateway on port $GATEWAY_PORT"
         --camel.main.routes-include-pattern="file:routes/**/*.yaml,file:$BENCH_DIR/routes/*.yaml" \
         --camel.main.routes-reload-enabled=false \
         --caravan.billing.prices-file="$BENCH_DIR/prices.yaml" \
+        --caravan.upstream.max-connections-per-host=$(( OPEN_STREAMS > 1000 ? OPEN_STREAMS + 100 : 1000 )) \
         --camel.component.http.connections-per-route=$(( OPEN_STREAMS > 1000 ? OPEN_STREAMS + 100 : 1000 )) \
         --camel.component.http.max-total-connections=$(( OPEN_STREAMS > 1000 ? 2 * OPEN_STREAMS + 200 : 2000 )) \
         --spring.main.banner-mode=off
@@ -363,6 +370,23 @@ run_streams() { # path url model pids-to-measure
 }
 
 # --- phases -------------------------------------------------------------------------------------------------------
+READY_S=$(sed -nE 's/.*Started CaravanApplication in ([0-9.]+) seconds.*/\1/p' "$OUT/caravan.log" | head -n1)
+if (( COLD_CALLS )); then
+    # before any load: the first calls a fresh gateway serves (after the smoke tests), each client a fresh JVM too
+    log "cold: the first $COLD_CALLS calls, one at a time, direct and then through Caravan"
+    cold_run() { # url model: the COLD line of one client run
+        "$JAVA" -cp "$CLASSES" ColdCalls "$1/v1/chat/completions" "$API_KEY" "$2" "$COLD_CALLS" 2>>"$OUT/cold.log" \
+            || die "the cold client failed: $(tail -n5 "$OUT/cold.log")"
+    }
+    COLD_DIRECT=$(cold_run "$STUB_URL" "$STUB_MODEL"); COLD_CARAVAN=$(cold_run "$GATEWAY_URL" "$CARAVAN_MODEL")
+    echo "cold direct $COLD_DIRECT" >>"$OUT/raw.txt"; echo "cold caravan $COLD_CARAVAN" >>"$OUT/raw.txt"
+    for path in direct caravan; do
+        line=$([[ $path == direct ]] && echo "$COLD_DIRECT" || echo "$COLD_CARAVAN")
+        for field in failed p50_ms p90_ms p99_ms; do R[cold.$path.$field]=$(sed -nE "s/.* $field=([^ ]+).*/\1/p" <<<"$line"); done
+        TOTAL_ERRORS=$(( TOTAL_ERRORS + R[cold.$path.failed] ))
+    done
+    log "cold: p50 direct ${R[cold.direct.p50_ms]} ms, through Caravan ${R[cold.caravan.p50_ms]} ms"
+fi
 # A fresh JVM spends its first tens of seconds compiling: load the gateway before anything is measured.
 log "JIT warm-up of the gateway: ${JIT_WARMUP}s at $HIGH_CONCURRENCY connections"
 BENCH_KEY=$API_KEY BENCH_MODEL=$CARAVAN_MODEL wrk -t"$WRK_THREADS" -c"$HIGH_CONCURRENCY" -d"${JIT_WARMUP}s" --timeout 10s \
@@ -375,6 +399,15 @@ run_wrk c1 bare "$BARE_URL" "$STUB_MODEL" 1 1
 run_wrk "c$HIGH_CONCURRENCY" direct "$STUB_URL" "$STUB_MODEL" "$HIGH_CONCURRENCY" "$WRK_THREADS"
 run_wrk "c$HIGH_CONCURRENCY" caravan "$GATEWAY_URL" "$CARAVAN_MODEL" "$HIGH_CONCURRENCY" "$WRK_THREADS"
 run_wrk "c$HIGH_CONCURRENCY" bare "$BARE_URL" "$STUB_MODEL" "$HIGH_CONCURRENCY" "$WRK_THREADS"
+for size in $PROMPT_SIZES; do
+    # a long prompt: what the gateway adds per byte of it (parsing, the credit hold, the upstream request)
+    BENCH_PROMPT_BYTES=$size WARMUP=$PROMPT_WARMUP DURATION=$PROMPT_DURATION run_wrk "p$size" direct "$STUB_URL" "$STUB_MODEL" 1 1
+    BENCH_PROMPT_BYTES=$size WARMUP=$PROMPT_WARMUP DURATION=$PROMPT_DURATION run_wrk "p$size" caravan "$GATEWAY_URL" "$CARAVAN_MODEL" 1 1
+done
+if (( STREAMS_FEW )); then
+    STREAMS=$STREAMS_FEW run_streams direct-few "$STUB_URL" "$STUB_MODEL" "$STUB_PID"
+    STREAMS=$STREAMS_FEW run_streams caravan-few "$GATEWAY_URL" "$CARAVAN_MODEL" "$GATEWAY_PID,$STUB_PID"
+fi
 run_streams direct "$STUB_URL" "$STUB_MODEL" "$STUB_PID"
 run_streams caravan "$GATEWAY_URL" "$CARAVAN_MODEL" "$GATEWAY_PID,$STUB_PID"
 run_streams bare "$BARE_URL" "$STUB_MODEL" "$GATEWAY_PID,$STUB_PID"
@@ -524,6 +557,29 @@ ADDED_TTFB=$(calc %.3f "${R[streams.caravan.ttfb_p50_ms]} - ${R[streams.direct.t
     echo "| streams delivered event by event | ${R[streams.direct.incremental_pct]} % | ${R[streams.caravan.incremental_pct]} % | |"
     echo "| gateway CPU µs/stream | | $(per_request_us "$STREAM_GW_TICKS" "$STREAM_REQUESTS") | |"
     echo "| stub CPU µs/stream | $(per_request_us "${R[streams.direct.cpu_ticks]}" "$(( R[streams.direct.ok] + R[streams.direct.failed] ))") | $(per_request_us "$STREAM_STUB_TICKS" "$STREAM_REQUESTS") | |"
+    if (( STREAMS_FEW )); then
+        echo
+        echo "With $STREAMS_FEW concurrent streams: TTFB p50 direct ${R[streams.direct-few.ttfb_p50_ms]} ms, through Caravan ${R[streams.caravan-few.ttfb_p50_ms]} ms (added $(calc %.3f "${R[streams.caravan-few.ttfb_p50_ms]} - ${R[streams.direct-few.ttfb_p50_ms]}") ms); ${R[streams.caravan-few.incremental_pct]} % delivered event by event; failed ${R[streams.caravan-few.failed]}."
+    fi
+    if [[ -n $PROMPT_SIZES ]]; then
+        echo
+        echo "## Long prompts (concurrency 1)"
+        echo
+        echo "The user message is this many bytes of English text; added = Caravan p50 − direct p50 (the stub parses the prompt too)."
+        echo
+        echo "| prompt | direct p50 ms | Caravan p50 ms | added ms | added ms per MB | gateway CPU µs/req |"
+        echo "|--:|--:|--:|--:|--:|--:|"
+        for size in $PROMPT_SIZES; do
+            added=$(calc %.3f "${R[p$size.caravan.p50]} - ${R[p$size.direct.p50]}")
+            echo "| $(( size / 1024 )) KB | ${R[p$size.direct.p50]} | ${R[p$size.caravan.p50]} | $added | $(calc %.1f "$added * 1048576 / $size") | ${R[p$size.caravan.gw_us]} |"
+        done
+    fi
+    if (( COLD_CALLS )); then
+        echo
+        echo "## From the first call"
+        echo
+        echo "Ready in ${READY_S:-?} s (Spring's \"Started CaravanApplication\", PostgreSQL already running). The first $COLD_CALLS calls after the smoke tests, one at a time on one connection, each client a fresh JVM: p50 direct ${R[cold.direct.p50_ms]} ms, through Caravan ${R[cold.caravan.p50_ms]} ms (added $(calc %.3f "${R[cold.caravan.p50_ms]} - ${R[cold.direct.p50_ms]}") ms); p90 ${R[cold.direct.p90_ms]} / ${R[cold.caravan.p90_ms]} ms."
+    fi
     if (( OPEN_STREAMS )); then
         echo
         echo "## $OPEN_STREAMS open slow streams through Caravan (20 events, 500 ms apart, all open at once)"
@@ -581,6 +637,19 @@ ADDED_TTFB=$(calc %.3f "${R[streams.caravan.ttfb_p50_ms]} - ${R[streams.direct.t
         echo "| added TTFB p50 at $STREAMS streams ≤ 2 × nginx's (${NGINX_TTFB} ms) | $ADDED_TTFB ms | $(status "$ADDED_TTFB <= 2 * $NGINX_TTFB") |"
         echo "| ≥ 99 % of $STREAMS streams delivered event by event | ${R[streams.caravan.incremental_pct]} % | $(status "${R[streams.caravan.incremental_pct]} >= 99") |"
     fi
+    if (( STREAMS_FEW )); then
+        FEW_TTFB=$(calc %.3f "${R[streams.caravan-few.ttfb_p50_ms]} - ${R[streams.direct-few.ttfb_p50_ms]}")
+        echo "| added TTFB p50 at $STREAMS_FEW streams ≤ 5 ms (issue 11) | $FEW_TTFB ms | $(status "$FEW_TTFB <= 5") |"
+    fi
+    if (( COLD_CALLS )); then
+        COLD_ADDED=$(calc %.3f "${R[cold.caravan.p50_ms]} - ${R[cold.direct.p50_ms]}")
+        echo "| added p50 over the first $COLD_CALLS calls ≤ 1 ms (issue 16) | $COLD_ADDED ms | $(status "$COLD_ADDED <= 1") |"
+        echo "| ready ≤ 5 s (issue 16; here PostgreSQL is external) | ${READY_S:-?} s | $(status "${READY_S:-99} <= 5") |"
+    fi
+    for size in $PROMPT_SIZES; do
+        PER_MB=$(calc %.1f "(${R[p$size.caravan.p50]} - ${R[p$size.direct.p50]}) * 1048576 / $size")
+        echo "| added ms per MB of prompt ≤ 30 at $(( size / 1024 )) KB (issue 16) | $PER_MB | $(status "$PER_MB <= 30") |"
+    done
 } | tee "$OUT/results.md"
 
 GATEWAY_PROBLEMS=$(grep -cE '^[0-9:.]+ +(WARN|ERROR) ' "$OUT/caravan.log" || true)

@@ -7,13 +7,20 @@
 
 local key = os.getenv("BENCH_KEY") or "bench-key"
 local model = os.getenv("BENCH_MODEL") or "stub-model"
+-- BENCH_PROMPT_BYTES: the user message is this many bytes of English-like text (the prompt-size phase)
+local prompt_bytes = tonumber(os.getenv("BENCH_PROMPT_BYTES") or "0")
+local user = "Say hello to the benchmark."
+if prompt_bytes > 0 then
+  local words = "the quick brown fox jumps over the lazy dog while a benchmark measures every token of it "
+  user = string.rep(words, math.floor(prompt_bytes / #words) + 1):sub(1, prompt_bytes)
+end
 
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer " .. key
 wrk.body = '{"model":"' .. model .. '","messages":['
     .. '{"role":"system","content":"You are a terse assistant."},'
-    .. '{"role":"user","content":"Say hello to the benchmark."}],'
+    .. '{"role":"user","content":"' .. user .. '"}],'
     .. '"max_tokens":64,"temperature":0}'
 
 -- summary.errors.status counts responses with status > 399; socket errors are connect/read/write/timeout.

@@ -5,6 +5,7 @@ import java.util.concurrent.Executor;
 
 import dev.caravan.call.CallContext;
 import dev.caravan.eventloop.OffLoop;
+import dev.caravan.openai.ApiException;
 import org.apache.camel.Exchange;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
@@ -12,7 +13,8 @@ import org.springframework.stereotype.Component;
 /**
  * Pays for a call before it runs: its worst-case cost is reserved from the caller's wallet and the key's
  * budgets (held in memory on the key's credit lease), or the call is refused with 402. What is not used is
- * released when the call ends; the ledger charges what it cost.
+ * released when the call ends; the ledger charges what it cost. The worst case is taken on a cheap bound of the
+ * prompt's tokens (its UTF-8 bytes); the exact count, a tokenizer run, is made only when that bound does not fit.
  */
 @Component
 public class Admission {
@@ -39,8 +41,17 @@ public class Admission {
         if (call.identity() == null) {
             return;
         }
-        CostEstimator.Estimate estimate = estimator.worstCase(call);
-        admitted(exchange, call, estimate, leases.hold(call.requestId(), call.identity(), estimate.cost()));
+        CostEstimator.Estimate bound = estimator.worstCase(call);
+        try {
+            admitted(exchange, call, bound, leases.hold(call.requestId(), call.identity(), bound.cost()));
+        } catch (ApiException refused) {
+            // the cheap bound did not fit: the exact count decides, and refuses only if it does not fit either
+            CostEstimator.Estimate exact = refused.error().status() == 402 ? estimator.exactWorstCase(call) : bound;
+            if (exact.cost().compareTo(bound.cost()) >= 0) {
+                throw refused;
+            }
+            admitted(exchange, call, exact, leases.hold(call.requestId(), call.identity(), exact.cost()));
+        }
     }
 
     /**

@@ -31,8 +31,17 @@ public class CostEstimator {
         this.catalog = catalog;
     }
 
+    /** The worst case on the prompt's cheap token bound ({@link CallContext#promptTokenBound}): never less than {@link #exactWorstCase}. */
     public Estimate worstCase(CallContext call) {
-        long prompt = call.promptTokens();
+        return worstCase(call, call.promptTokenBound());
+    }
+
+    /** The worst case on the prompt's exact token count: for when the bound's hold was refused, and for estimates. */
+    public Estimate exactWorstCase(CallContext call) {
+        return worstCase(call, call.promptTokens());
+    }
+
+    private Estimate worstCase(CallContext call, long prompt) {
         Estimate worst = null;
         if (call.profile() != null) {
             ProfileInfo profile = catalog.profile(call.profile());

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.account.Identity;
 import dev.caravan.call.Attempt;
 import dev.caravan.call.Operation;
+import dev.caravan.openai.TokenBound;
 import dev.caravan.openai.TokenCounter;
 import io.vertx.core.http.HttpServerResponse;
 import org.apache.camel.Exchange;
@@ -73,8 +74,17 @@ public final class CallContext {
     }
 
     /**
-     * Prompt tokens as Caravan counts them (tokenizer), once per call: for the reservation, and again as the
-     * billed usage when a provider reports none.
+     * An upper bound of the prompt's tokens, from its UTF-8 length ({@link TokenBound}): what the credit hold is
+     * taken on, at the cost of one pass over the text instead of a tokenizer run.
+     */
+    public long promptTokenBound() {
+        return operation == Operation.EMBEDDINGS ? TokenBound.embeddingsInput(body.path("input"))
+                : TokenBound.chatPrompt(body);
+    }
+
+    /**
+     * Prompt tokens as Caravan counts them (tokenizer), once per call, only where the exact count matters: the
+     * billed usage when a provider reports none, a hold the cheap bound could not get, the estimate API.
      */
     public long promptTokens() {
         long counted = promptTokens;

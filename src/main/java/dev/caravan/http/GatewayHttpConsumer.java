@@ -32,8 +32,8 @@ import org.slf4j.MDC;
  * latch, and writes the response with a writer that fails once a step has written the head itself (a stream).
  * This one reads the request on the event loop, hands the exchange to {@code executor} and drives the route with
  * its asynchronous processor; the response is written from the route's callback, unless a step already answered
- * (a stream, written event by event). Routes may block on the way (JDBC, the upstream client), so the executor
- * is a worker: a virtual thread per request on JDK 21+.
+ * (a stream, written event by event). Routes that may block (the admin and usage APIs use JDBC) run on the
+ * executor, a worker: a virtual thread per request on JDK 21+.
  *
  * <p>A route marked with {@link EventLoopRoute} runs on the event loop instead, in the callback that read its
  * body, when the engine allows it ({@code caravan.http.event-loop}): its steps promise not to block there, and

@@ -23,11 +23,10 @@ import org.springframework.util.unit.DataSize;
 /**
  * The HTTP server: platform-http on Vert.x, on {@code server.port}, for every route (the OpenAI API, the admin
  * and usage APIs, health, probes and metrics). There is no servlet container. One {@link Vertx} serves the
- * server (and is there for the upstream client). Requests are read on Vert.x's event loop and run on
- * {@link #requestExecutor}: a virtual thread each on JDK 21+, else a pool as large as
- * {@code caravan.http.max-concurrency}, since a stream holds its thread until its last event. With
- * {@code caravan.http.event-loop} on, the model calls run on the event loop instead and take a request thread
- * only for a step that must wait (see {@link #platformHttpEngine}).
+ * server and the upstream client. Requests are read on Vert.x's event loop. Model calls run there too
+ * ({@code caravan.http.event-loop}, on by default) and take a request thread only for a step that must wait
+ * (see {@link #platformHttpEngine}); other routes run on {@link #requestExecutor}: a virtual thread each on
+ * JDK 21+, else a pool as large as {@code caravan.http.max-concurrency}.
  */
 @Configuration(proxyBeanMethods = false)
 public class HttpServerConfiguration {

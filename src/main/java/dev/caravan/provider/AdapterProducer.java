@@ -102,7 +102,7 @@ final class AdapterProducer extends DefaultAsyncProducer {
         String reason = switch (kind) {
             case RATE_LIMITED -> "rate limited by " + provider;
             case TIMEOUT -> status > 0 ? provider + " timed out (" + status + ")" : provider + " timed out";
-            case CONNECTION -> "connection to " + provider + " failed";
+            case CONNECTION -> "connection to " + provider + " failed (" + failure.getMessage() + ")";
             default -> status > 0 ? provider + " answered " + status : provider + " broke off its answer";
         };
         return new ProviderFailureException(kind, status, reason, failure);

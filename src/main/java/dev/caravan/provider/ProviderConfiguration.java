@@ -3,6 +3,7 @@ package dev.caravan.provider;
 import dev.caravan.routing.RouteCatalog;
 import dev.caravan.upstream.UpstreamComponent;
 import io.vertx.core.Vertx;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -24,8 +25,16 @@ public class ProviderConfiguration {
         return new AdapterComponent();
     }
 
+    /**
+     * @param maxConnections connections kept per provider host: an HTTP/1.1 stream holds one for its whole length,
+     *                       so this bounds the streams in flight to one provider (more wait for a connection, up to
+     *                       the provider's {@code connectTimeout})
+     */
     @Bean(name = "upstream")
-    public UpstreamComponent upstreamComponent(Vertx vertx) {
-        return new UpstreamComponent(vertx);
+    public UpstreamComponent upstreamComponent(Vertx vertx,
+            @Value("${caravan.upstream.max-connections-per-host:" + UpstreamComponent.DEFAULT_MAX_POOL_SIZE + "}") int maxConnections) {
+        UpstreamComponent component = new UpstreamComponent(vertx);
+        component.setMaxPoolSize(maxConnections);
+        return component;
     }
 }

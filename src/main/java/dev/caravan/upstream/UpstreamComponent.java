@@ -38,14 +38,14 @@ public class UpstreamComponent extends DefaultComponent {
     public static final String CONTEXT_PROPERTY = "caravan.vertx.context";
 
     /** Connections per provider host: streams hold theirs for minutes, so the pool must allow many. */
-    public static final int DEFAULT_MAX_POOL_SIZE = 1000;
+    public static final int DEFAULT_MAX_POOL_SIZE = 4096;
     /** Shorter than the usual 60 s server-side idle close, so we drop a connection before the server does. */
     public static final int DEFAULT_KEEP_ALIVE_SECONDS = 30;
 
     @Metadata(description = "The Vert.x instance whose event loops run the calls", required = true)
     private Vertx vertx;
 
-    @Metadata(description = "The most HTTP/1.1 connections kept per upstream host", defaultValue = "1000")
+    @Metadata(description = "The most HTTP/1.1 connections kept per upstream host", defaultValue = "4096")
     private int maxPoolSize = DEFAULT_MAX_POOL_SIZE;
 
     @Metadata(description = "Client options to start from (TLS trust, proxy, socket buffers); the pool size is"

@@ -46,7 +46,7 @@ public class ChatEstimateApi {
             throw new ApiException(new OpenAiError(403, "This API key may not use the model `" + call.requestedModel()
                     + "`.", OpenAiError.PERMISSION, "model", "model_not_allowed"));
         }
-        CostEstimator.Estimate estimate = estimator.worstCase(call);
+        CostEstimator.Estimate estimate = estimator.exactWorstCase(call);
         WalletService.Balance balance = wallets.balance(caller.userId());
 
         ObjectNode body = JsonOut.object("chat.estimate");

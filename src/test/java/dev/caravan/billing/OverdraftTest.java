@@ -20,7 +20,7 @@ import dev.caravan.account.Identity;
 import dev.caravan.account.KeyStore;
 import dev.caravan.openai.ApiException;
 import dev.caravan.openai.Json;
-import dev.caravan.openai.TokenCounter;
+import dev.caravan.openai.TokenBound;
 import dev.caravan.support.GatewayTestSupport;
 import dev.caravan.support.OpenAiFixtures;
 import org.junit.jupiter.api.Test;
@@ -38,7 +38,8 @@ class OverdraftTest extends GatewayTestSupport {
     PriceTable prices;
 
     private BigDecimal worstCaseOfOneCall() throws Exception {
-        long prompt = TokenCounter.countMessages(Json.read(CHAT.getBytes()).get("messages"));
+        // holds are taken on the prompt's cheap token bound (its bytes), which a wallet of ten such covers exactly
+        long prompt = TokenBound.chatPrompt(Json.read(CHAT.getBytes()));
         return prices.price("stub-live", "model-live").worstCase(prompt, 100);
     }
 
