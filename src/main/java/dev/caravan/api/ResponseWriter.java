@@ -1,6 +1,7 @@
 package dev.caravan.api;
 
 import java.math.BigDecimal;
+import java.util.concurrent.Executor;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.billing.Pricing;
@@ -16,13 +17,15 @@ import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.support.AsyncProcessorSupport;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 
 /**
  * The step that answers a model call. A JSON answer (with {@code usage.cost} and {@code x-caravan-cost} added)
  * or a provider's business error is left on the message for the HTTP consumer to write; a stream is written
  * event by event by {@link SseWriter}, and this step completes only when the stream has ended (asynchronously:
- * no thread waits for it). Either way it leaves the call's {@link CallOutcome} for {@link CallFinisher}.
+ * no thread waits for it). Either way it leaves the call's {@link CallOutcome} for {@link CallFinisher}. An answer
+ * whose provider reported no usage is counted with the tokenizer on a request thread, not on the event loop.
  */
 @Component
 public class ResponseWriter extends AsyncProcessorSupport {
@@ -30,9 +33,12 @@ public class ResponseWriter extends AsyncProcessorSupport {
     public static final String COST_HEADER = "x-caravan-cost";
 
     private final Pricing pricing;
+    private final Executor counting;
 
-    public ResponseWriter(Pricing pricing) {
+    /** @param counting where an answer without reported usage is counted (a tokenizer run): off the event loop */
+    public ResponseWriter(Pricing pricing, @Qualifier("requestExecutor") Executor counting) {
         this.pricing = pricing;
+        this.counting = counting;
     }
 
     @Override
@@ -47,8 +53,28 @@ public class ResponseWriter extends AsyncProcessorSupport {
                 message.setBody(null);
                 SseWriter.start(call, streaming.chunks(), call.response(),
                         exchange.getProperty(UpstreamComponent.CONTEXT_PROPERTY, Context.class), usage -> pricing.cost(call, usage), streamed -> {
-                    new CallOutcome(200, streamed.outcome().name().toLowerCase(), streamed.usage(),
-                            pricing.cost(call, streamed.usage()), streamed.firstEventNanos()).leaveOn(exchange);
+                    if (streamed.reported() != null) {
+                        streamEnded(exchange, call, streamed, streamed.reported());
+                        callback.done(false);
+                    } else {
+                        counting.execute(() -> {
+                            // counted by Caravan: the provider reported no usage, or the stream ended before it did
+                            streamEnded(exchange, call, streamed, new Usage(call.promptTokens(),
+                                    CompletionTokens.ofChunks(streamed.generated()), 0, true));
+                            callback.done(false);
+                        });
+                    }
+                });
+                return false;
+            }
+            if (result instanceof ProviderResult.Completed completed && completed.usage() == null) {
+                // counting the answer is a tokenizer run over all of it: not on the event loop
+                counting.execute(() -> {
+                    try {
+                        writeCompleted(exchange, message, call, completed);
+                    } catch (RuntimeException e) {
+                        exchange.setException(e);
+                    }
                     callback.done(false);
                 });
                 return false;
@@ -66,6 +92,11 @@ public class ResponseWriter extends AsyncProcessorSupport {
         }
         callback.done(true);
         return true;
+    }
+
+    private void streamEnded(Exchange exchange, CallContext call, SseWriter.Result streamed, Usage usage) {
+        new CallOutcome(200, streamed.outcome().name().toLowerCase(), usage, pricing.cost(call, usage),
+                streamed.firstEventNanos()).leaveOn(exchange);
     }
 
     private void writeCompleted(Exchange exchange, Message message, CallContext call, ProviderResult.Completed completed) {

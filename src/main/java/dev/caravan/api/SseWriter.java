@@ -11,7 +11,6 @@ import java.util.function.Function;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.call.CallContext;
-import dev.caravan.openai.CompletionTokens;
 import dev.caravan.openai.Json;
 import dev.caravan.openai.OpenAiError;
 import dev.caravan.openai.Usage;
@@ -44,10 +43,10 @@ final class SseWriter implements ChunkSink {
     enum Outcome { COMPLETED, UPSTREAM_ERROR, CLIENT_GONE }
 
     /**
-     * What was streamed: how it ended, its usage (reported by the provider, or counted when {@code estimated}),
-     * and when the first event went out.
+     * What was streamed: how it ended, the usage the provider reported (null if none, or the stream ended before
+     * it did: then the {@code generated} chunks are counted, off the event loop), and when the first event went out.
      */
-    record Result(Outcome outcome, Usage usage, int chunks, Long firstEventNanos) {
+    record Result(Outcome outcome, Usage reported, List<byte[]> generated, Long firstEventNanos) {
     }
 
     private final CallContext call;
@@ -197,10 +196,7 @@ final class SseWriter implements ChunkSink {
 
     private void finish(Outcome outcome) {
         finished = true;
-        Usage metered = usage != null ? usage
-                // counted by Caravan when the provider reported none (or the stream ended before it did)
-                : new Usage(call.promptTokens(), CompletionTokens.ofChunks(generated), 0, true);
-        done.accept(new Result(outcome, metered, generated.size(), firstEvent));
+        done.accept(new Result(outcome, usage, generated, firstEvent));
     }
 
     private static Buffer event(byte[] json) {

@@ -61,12 +61,11 @@ public class HttpServerConfiguration {
     /**
      * @param eventLoop {@code caravan.http.event-loop}: routes marked as event-loop safe (the model calls, see
      *     {@link dev.caravan.eventloop.EventLoopRoute}) start on the event loop and use {@code requestExecutor}
-     *     only for a step that must wait; off, every route runs on {@code requestExecutor}. Off by default while
-     *     the provider call after the intake still blocks.
+     *     only for a step that must wait; off, every route runs on {@code requestExecutor}. On by default.
      */
     @Bean(name = "platform-http-engine")
     public PlatformHttpEngine platformHttpEngine(Executor requestExecutor,
-            @Value("${caravan.http.event-loop:false}") boolean eventLoop) {
+            @Value("${caravan.http.event-loop:true}") boolean eventLoop) {
         if (eventLoop) {
             LOG.info("model calls start on the event loop; a step that must wait moves to a request thread");
         }

@@ -203,4 +203,40 @@ class ChatCompletionsProxyTest extends GatewayTestSupport {
                 .singleElement().extracting(ILoggingEvent::getThreadName).asString()
                 .startsWith("vert.x-eventloop-thread-");
     }
+
+    @Test
+    void anAnswerWithoutUsageIsCountedOffTheEventLoop() {
+        STUB.stubFor(post("/a/v1/chat/completions").willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("""
+                        {"id":"chatcmpl-1","object":"chat.completion","created":1731000000,"model":"model-a",\
+                        "choices":[{"index":0,"message":{"role":"assistant","content":"Counted by the gateway."},\
+                        "finish_reason":"stop"}]}""")));
+        String requestId = "counted-" + System.nanoTime();
+        Logger access = (Logger) LoggerFactory.getLogger("caravan.access");
+        List<ILoggingEvent> lines = new CopyOnWriteArrayList<>();
+        AppenderBase<ILoggingEvent> recorder = new AppenderBase<>() {
+            @Override
+            protected void append(ILoggingEvent event) {
+                lines.add(event);
+            }
+        };
+        recorder.start();
+        access.addAppender(recorder);
+        try {
+            HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/chat/completions"))
+                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + userKey)
+                    .header("x-request-id", requestId)
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"model\":\"stub-a/model-a\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+                    .build());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).contains("\"completion_tokens\"");
+        } finally {
+            access.detachAppender(recorder);
+        }
+        // the tokenizer ran on a request thread: the rest of the call (finish, access line) went on there
+        assertThat(lines).filteredOn(line -> requestId.equals(line.getMDCPropertyMap().get("requestId")))
+                .singleElement().extracting(ILoggingEvent::getThreadName).asString()
+                .startsWith("request").doesNotContain("eventloop");
+    }
 }
