@@ -2,8 +2,6 @@ package dev.caravan.provider.azure;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
