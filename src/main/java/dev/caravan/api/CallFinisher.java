@@ -2,6 +2,7 @@ package dev.caravan.api;
 
 import dev.caravan.call.CallContext;
 import dev.caravan.call.CallOutcome;
+import dev.caravan.call.RequestIds;
 import dev.caravan.ledger.UsageRecorder;
 import org.apache.camel.Exchange;
 import org.slf4j.MDC;
@@ -23,6 +24,6 @@ public class CallFinisher {
             AccessLog.log(call, outcome.status(), outcome.outcome(), outcome.usage());
         }
         // the intake's thread may be this one (a call answered without going upstream): leave it clean
-        MDC.remove(RequestIntake.MDC_KEY);
+        MDC.remove(RequestIds.MDC_KEY);
     }
 }

@@ -39,7 +39,6 @@ import org.springframework.stereotype.Component;
 public class RequestIntake {
 
     public static final String TARGET_PROPERTY = "caravanTarget";
-    public static final String MDC_KEY = "requestId";
 
     private final ModelResolver resolver;
     private final Authenticator authenticator;
@@ -106,7 +105,7 @@ public class RequestIntake {
         /** New ids for the call, shown in the log and kept for its error answer from here on. */
         static CallIds name(Exchange exchange, Message in) {
             CallIds ids = new CallIds(RequestIds.newId(), RequestIds.sane(in.getHeader(RequestIds.HEADER, String.class)));
-            MDC.put(MDC_KEY, ids.shown());
+            MDC.put(RequestIds.MDC_KEY, ids.shown());
             exchange.setProperty(RequestIds.HEADER, ids.shown());
             return ids;
         }

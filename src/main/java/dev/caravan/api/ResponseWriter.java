@@ -2,6 +2,7 @@ package dev.caravan.api;
 
 import java.math.BigDecimal;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.billing.Pricing;
@@ -57,26 +58,16 @@ public class ResponseWriter extends AsyncProcessorSupport {
                         streamEnded(exchange, call, streamed, streamed.reported());
                         callback.done(false);
                     } else {
-                        counting.execute(() -> {
-                            // counted by Caravan: the provider reported no usage, or the stream ended before it did
-                            streamEnded(exchange, call, streamed, new Usage(call.promptTokens(),
-                                    CompletionTokens.ofChunks(streamed.generated()), 0, true));
-                            callback.done(false);
-                        });
+                        // counted by Caravan: the provider reported no usage, or the stream ended before it did
+                        offTheLoop(exchange, callback, () -> streamEnded(exchange, call, streamed, new Usage(
+                                call.promptTokens(), CompletionTokens.ofChunks(streamed.generated()), 0, true)));
                     }
                 });
                 return false;
             }
             if (result instanceof ProviderResult.Completed completed && completed.usage() == null) {
                 // counting the answer is a tokenizer run over all of it: not on the event loop
-                counting.execute(() -> {
-                    try {
-                        writeCompleted(exchange, message, call, completed);
-                    } catch (RuntimeException e) {
-                        exchange.setException(e);
-                    }
-                    callback.done(false);
-                });
+                offTheLoop(exchange, callback, () -> writeCompleted(exchange, message, call, completed));
                 return false;
             }
             if (result instanceof ProviderResult.Completed completed) {
@@ -92,6 +83,30 @@ public class ResponseWriter extends AsyncProcessorSupport {
         }
         callback.done(true);
         return true;
+    }
+
+    /**
+     * Runs a tokenizer count, then completes the step: on a request thread when called on the event loop, in
+     * place when already on one (or when the pool is gone at shutdown: counting on the loop beats never answering).
+     */
+    private void offTheLoop(Exchange exchange, AsyncCallback callback, Runnable count) {
+        Runnable step = () -> {
+            try {
+                count.run();
+            } catch (RuntimeException e) {
+                exchange.setException(e);
+            }
+            callback.done(false);
+        };
+        if (!Context.isOnEventLoopThread()) {
+            step.run();
+            return;
+        }
+        try {
+            counting.execute(step);
+        } catch (RejectedExecutionException shuttingDown) {
+            step.run();
+        }
     }
 
     private void streamEnded(Exchange exchange, CallContext call, SseWriter.Result streamed, Usage usage) {

@@ -53,6 +53,11 @@ final class AdapterProducer extends DefaultAsyncProducer {
             exchange.getMessage().setBody(new ProviderResult.Rejected(refused.error()));
             callback.done(true);
             return true;
+        } catch (RuntimeException broken) {
+            // a settings value the request cannot be built from (a malformed baseUrl): this attempt fails over
+            exchange.setException(broken);
+            callback.done(true);
+            return true;
         }
         exchange.getMessage().setBody(request);
         return upstream.process(exchange, doneSync -> answer(exchange, call, target, doneSync, callback));

@@ -5,6 +5,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -175,32 +176,9 @@ class ChatCompletionsProxyTest extends GatewayTestSupport {
     void theAnswerIsFinishedOnTheEventLoopThatReadTheProviderWithTheCallsRequestId() {
         STUB.stubFor(post("/a/v1/chat/completions").willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody(OpenAiFixtures.completion("model-a", "Hi."))));
-        String requestId = "thread-" + System.nanoTime();
-        Logger access = (Logger) LoggerFactory.getLogger("caravan.access");
-        List<ILoggingEvent> lines = new CopyOnWriteArrayList<>();
-        AppenderBase<ILoggingEvent> recorder = new AppenderBase<>() {
-            @Override
-            protected void append(ILoggingEvent event) {
-                lines.add(event);
-            }
-        };
-        recorder.start();
-        access.addAppender(recorder);
-        try {
-            HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/chat/completions"))
-                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + userKey)
-                    .header("x-request-id", requestId)
-                    .POST(HttpRequest.BodyPublishers.ofString(
-                            "{\"model\":\"stub-a/model-a\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
-                    .build());
-            assertThat(response.statusCode()).isEqualTo(200);
-        } finally {
-            access.detachAppender(recorder);
-        }
         // the upstream call holds no thread: its answer is read on a Vert.x event loop, and the rest of the route
         // (write, finish, the ledger's wire tap) runs there, the access line naming its call all the same
-        assertThat(lines).filteredOn(line -> requestId.equals(line.getMDCPropertyMap().get("requestId")))
-                .singleElement().extracting(ILoggingEvent::getThreadName).asString()
+        assertThat(threadOfTheAccessLine("thread-" + System.nanoTime(), response -> { }))
                 .startsWith("vert.x-eventloop-thread-");
     }
 
@@ -211,7 +189,14 @@ class ChatCompletionsProxyTest extends GatewayTestSupport {
                         {"id":"chatcmpl-1","object":"chat.completion","created":1731000000,"model":"model-a",\
                         "choices":[{"index":0,"message":{"role":"assistant","content":"Counted by the gateway."},\
                         "finish_reason":"stop"}]}""")));
-        String requestId = "counted-" + System.nanoTime();
+        // the tokenizer ran on a request thread: the rest of the call (finish, access line) went on there
+        assertThat(threadOfTheAccessLine("counted-" + System.nanoTime(),
+                response -> assertThat(response.body()).contains("\"completion_tokens\"")))
+                .startsWith("request").doesNotContain("eventloop");
+    }
+
+    /** Makes one call to stub-a (a 200 checked, then {@code check}) and answers the thread its access line came from. */
+    private String threadOfTheAccessLine(String requestId, Consumer<HttpResponse<String>> check) {
         Logger access = (Logger) LoggerFactory.getLogger("caravan.access");
         List<ILoggingEvent> lines = new CopyOnWriteArrayList<>();
         AppenderBase<ILoggingEvent> recorder = new AppenderBase<>() {
@@ -230,13 +215,13 @@ class ChatCompletionsProxyTest extends GatewayTestSupport {
                             "{\"model\":\"stub-a/model-a\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
                     .build());
             assertThat(response.statusCode()).isEqualTo(200);
-            assertThat(response.body()).contains("\"completion_tokens\"");
+            check.accept(response);
         } finally {
             access.detachAppender(recorder);
         }
-        // the tokenizer ran on a request thread: the rest of the call (finish, access line) went on there
-        assertThat(lines).filteredOn(line -> requestId.equals(line.getMDCPropertyMap().get("requestId")))
-                .singleElement().extracting(ILoggingEvent::getThreadName).asString()
-                .startsWith("request").doesNotContain("eventloop");
+        return lines.stream().filter(line -> requestId.equals(line.getMDCPropertyMap().get("requestId")))
+                .map(ILoggingEvent::getThreadName).reduce((a, b) -> {
+                    throw new AssertionError("more than one access line for " + requestId);
+                }).orElseThrow(() -> new AssertionError("no access line for " + requestId));
     }
 }
