@@ -141,6 +141,15 @@ public class Authenticator {
         return new Identity(key.userId(), key, key.admin(), key.scopes(), key.prefix());
     }
 
+    /**
+     * Accepts {@code token} as {@code key} in this replica only, without a database row: the warm-up's credential
+     * (see dev.caravan.warmup). It is checked as any cached key is, and dropped with {@link #forget}.
+     */
+    public void acceptLocally(String token, ApiKey key) {
+        byte[] hash = ApiKeyFormat.hash(token);
+        cache.put(ByteBuffer.wrap(hash), Optional.of(new KeyStore.Found(key, hash, false)));
+    }
+
     /** Drops a key from this replica's cache at once (revocation, rotation, settings changes). */
     public void forget(byte[] hash) {
         cache.invalidate(ByteBuffer.wrap(hash));

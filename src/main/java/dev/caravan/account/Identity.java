@@ -11,6 +11,18 @@ public record Identity(UUID userId, ApiKey key, boolean admin, List<String> scop
 
     public static final String PROPERTY = "caravan.identity";
 
+    /**
+     * The user of the process-local credential that warms the gateway up before it reports ready (see
+     * dev.caravan.warmup): it is not in the database, its credit lease is never taken from a wallet, and its
+     * calls are neither logged nor written to the ledger.
+     */
+    public static final UUID WARM_UP_USER = new UUID(0L, 0x7761726dL);
+
+    /** Whether this is the warm-up's caller rather than a tenant. */
+    public boolean warmUp() {
+        return WARM_UP_USER.equals(userId);
+    }
+
     public UUID keyId() {
         return key == null ? null : key.id();
     }

@@ -17,8 +17,13 @@ public final class AccessLog {
     private AccessLog() {
     }
 
+    /** The warm-up's calls (thousands at start) are not the operators' traffic. */
+    private static boolean warmUp(CallContext call) {
+        return call.identity() != null && call.identity().warmUp();
+    }
+
     public static void log(CallContext call, int status, String outcome, Usage usage) {
-        if (call != null && LOG.isInfoEnabled()) {
+        if (call != null && LOG.isInfoEnabled() && !warmUp(call)) {
             try (MDC.MDCCloseable ignored = call.inLogs()) {
                 long millis = (System.nanoTime() - call.startNanos()) / 1_000_000;
                 LOG.info("{} model={} provider={} upstream_model={} status={} outcome={} attempts={} prompt_tokens={} "

@@ -139,6 +139,31 @@ public class CreditLeases implements MeterBinder {
         }
     }
 
+    /**
+     * Opens a lease of {@code credit} that exists only in this process: never taken from a wallet, renewed or
+     * returned (nothing of it is in PostgreSQL). For the warm-up's caller, whose calls then take and release their
+     * holds exactly as a tenant's do. It goes away as any lease does, once idle.
+     */
+    public void openLocalLease(Identity identity, BigDecimal credit) {
+        Lease lease = newLease(identity);
+        lease.granted = credit;
+        lease.local = true;
+        leases.put(new Holder(identity.userId(), identity.keyId()), lease);
+    }
+
+    /** Closes a lease opened by {@link #openLocalLease}; a hold still open on it is simply dropped. */
+    public void closeLocalLease(Identity identity) {
+        Lease lease = leases.remove(new Holder(identity.userId(), identity.keyId()));
+        if (lease != null) {
+            lease.enter();
+            try {
+                lease.closed = true;
+            } finally {
+                lease.exit();
+            }
+        }
+    }
+
     private Lease newLease(Identity identity) {
         ApiKey key = identity.key();
         return new Lease("lease-" + RequestIds.newId(), identity.userId(), identity.keyId(), periods.today(),
@@ -273,6 +298,9 @@ public class CreditLeases implements MeterBinder {
             lease.enter();
             try {
                 lease.releaseStale(staleBefore);
+                if (lease.local) {
+                    return false;
+                }
                 if (lease.open.isEmpty() && now - lease.lastUsedNanos >= idleNanos) {
                     lease.closed = true;
                     returning.add(lease);
@@ -309,6 +337,8 @@ public class CreditLeases implements MeterBinder {
         /** What PostgreSQL holds for this lease, less the costs of calls ended since (the ledger draws those). */
         volatile BigDecimal granted = BigDecimal.ZERO;
         boolean everGranted;
+        /** Opened by {@link #openLocalLease}: nothing of it is in PostgreSQL, and it stays until closed. */
+        boolean local;
         /** The sum of the open holds. */
         BigDecimal held = BigDecimal.ZERO;
         final Map<String, CreditHold> open = new LinkedHashMap<>();

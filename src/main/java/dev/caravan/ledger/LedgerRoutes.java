@@ -3,6 +3,7 @@ package dev.caravan.ledger;
 import java.util.List;
 import java.util.concurrent.Executor;
 
+import dev.caravan.account.Identity;
 import dev.caravan.billing.WalletService;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
@@ -76,7 +77,9 @@ public class LedgerRoutes extends RouteBuilder {
         from(QUEUE)
                 .routeId("ledger-queue")
                 .startupOrder(3)
-                .filter(exchangeProperty(UsageEvent.PROPERTY).isNotNull())
+                // the warm-up's calls stop here: they went through the whole request path, but their credit was
+                // never a wallet's (see Identity.WARM_UP_USER)
+                .filter(exchange -> recorded(exchange.getProperty(UsageEvent.PROPERTY, UsageEvent.class)))
                 .setBody(exchangeProperty(UsageEvent.PROPERTY))
                 .aggregate(constant(true), AggregationStrategies.groupedBody())
                     .completionSize(200)
@@ -129,6 +132,10 @@ public class LedgerRoutes extends RouteBuilder {
         if (attempt.getException() != null) {
             throw attempt.getException();
         }
+    }
+
+    static boolean recorded(UsageEvent event) {
+        return event != null && !Identity.WARM_UP_USER.equals(event.userId());
     }
 
     /** A call that held credit or cost something is settled; an unauthenticated or free unreserved one is not. */

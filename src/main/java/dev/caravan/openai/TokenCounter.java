@@ -1,5 +1,7 @@
 package dev.caravan.openai;
 
+import java.util.concurrent.CompletableFuture;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -18,7 +20,13 @@ import com.knuddels.jtokkit.api.EncodingType;
  */
 public final class TokenCounter {
 
-    private static final Encoding ENCODING = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
+    /**
+     * The encoding's tables take a few hundred milliseconds to load: on a thread of their own from the moment this
+     * class is first used ({@link #preload}, at start), so that the gateway's start does not wait for them.
+     */
+    private static final CompletableFuture<Encoding> ENCODING = CompletableFuture.supplyAsync(
+            () -> Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE),
+            TokenCounter::startLoader);
 
     /** At most this many characters of counted text are remembered (about 2 bytes each). */
     static final long CACHED_CHARACTERS = 32L * 1024 * 1024;
@@ -31,11 +39,22 @@ public final class TokenCounter {
     private TokenCounter() {
     }
 
+    private static void startLoader(Runnable load) {
+        Thread loader = new Thread(load, "caravan-tokenizer-load");
+        loader.setDaemon(true);
+        loader.start();
+    }
+
+    /** Starts loading the tokenizer, without waiting for it. */
+    public static void preload() {
+        // the class's initialisation starts the load
+    }
+
     public static int count(String text) {
         if (text == null || text.isEmpty()) {
             return 0;
         }
-        return COUNTS.get(text, ENCODING::countTokensOrdinary);
+        return COUNTS.get(text, uncounted -> ENCODING.join().countTokensOrdinary(uncounted));
     }
 
     /** Whether {@code text}'s count is remembered (for tests). */

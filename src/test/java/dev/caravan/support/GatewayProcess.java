@@ -67,6 +67,7 @@ public final class GatewayProcess implements AutoCloseable {
         arguments.put("caravan.auth.admin-key", "");
         arguments.put("camel.main.jmx-enabled", "false");
         arguments.put("camel.main.routes-reload-enabled", "false");
+        arguments.put("caravan.warm-up.calls", "0");
         for (String setting : settings) {
             int equals = setting.indexOf('=');
             arguments.put(setting.substring(2, equals), setting.substring(equals + 1));

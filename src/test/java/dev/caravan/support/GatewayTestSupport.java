@@ -86,6 +86,8 @@ public abstract class GatewayTestSupport {
         registry.add("camel.main.routes-reload-directory", TEST_ROUTES::toString);
         registry.add("caravan.http.max-request-size", () -> "256KB");
         registry.add("server.port", () -> 0);
+        // a test context starts cold; a test may set test.warm-up.calls (WarmUpTest)
+        registry.add("caravan.warm-up.calls", () -> "${test.warm-up.calls:0}");
         // credit leases go back soon after their calls, so tests can check that nothing stays reserved
         registry.add("caravan.billing.lease-idle", () -> "200ms");
         registry.add("caravan.billing.lease-heartbeat", () -> "50ms");

@@ -40,8 +40,8 @@ public class DemoProvider {
 
     public DemoProvider(Vertx vertx) {
         this.vertx = vertx;
-        // load the tokenizer now rather than on the first request
-        TokenCounter.count("warm up");
+        // load the tokenizer now (in the background) rather than on the first request
+        TokenCounter.preload();
     }
 
     public ProviderResult answer(Exchange exchange) {
