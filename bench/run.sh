@@ -21,6 +21,9 @@ GATEWAY_PORT=${GATEWAY_PORT:-8088}
 STUB_PORT=${STUB_PORT:-9099}
 GATEWAY_HEAP=${GATEWAY_HEAP:-1g}
 GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:-}       # extra JVM options, e.g. -XX:StartFlightRecording=filename=g.jfr,dumponexit=true
+GC_OPTS=${GC_OPTS:--XX:+UseSerialGC}           # the GC of the gateway (as the Dockerfile starts it) and of the Java floors
+AOT=${AOT:-1}                                  # 1: start the gateway as deploy/aot-cache.sh documents (JDK 25 AOT cache
+                                               #    from a training run, built here first); 0: plain java -jar
 WARMUP=${WARMUP:-8}                            # seconds of unmeasured load before each measured wrk run
 DURATION=${DURATION:-15}                       # seconds of each measured wrk run
 JIT_WARMUP=${JIT_WARMUP:-45}                   # seconds of load on a fresh gateway before the first phase
@@ -58,6 +61,7 @@ CLK_TCK=$(getconf CLK_TCK)
 
 log() { echo "[bench $(date +%H:%M:%S)] $*" >&2; }
 die() { log "ERROR: $*"; exit 2; }
+calc() { awk "BEGIN { printf \"$1\", $2 }"; }            # calc FORMAT EXPRESSION
 
 # --- processes and cleanup --------------------------------------------------------------------------------------
 STUB_PID=""
@@ -185,6 +189,14 @@ ADMIN_KEY=cvn_live_$(head -c 1000 /dev/urandom | LC_ALL=C tr -dc 'A-Za-z0-9' | c
 
 GATEWAY_URL=http://127.0.0.1:$GATEWAY_PORT
 BARE_URL=$GATEWAY_URL/bare   # bench/routes/bare.yaml: the stack's floor, a bare Camel proxy in the same JVM
+GATEWAY_LAUNCH=(-jar "$CARAVAN_JAR")
+if (( AOT )); then
+    # the production start: the cache is built from this jar with this JDK and the heap the gateway runs with
+    log "building the AOT cache (deploy/aot-cache.sh: a training run of about 30 s)"
+    (cd "$CARAVAN_HOME" && JAVA=$JAVA JAVA_OPTS="$GC_OPTS -Xms$GATEWAY_HEAP -Xmx$GATEWAY_HEAP" \
+        "$REPO_DIR/deploy/aot-cache.sh" "$CARAVAN_JAR" "$OUT/aot" 2>>"$OUT/aot.log") || die "the AOT cache was not built: $(tail -n5 "$OUT/aot.log")"
+    GATEWAY_LAUNCH=(-XX:AOTCache="$OUT/aot/caravan.aot" -jar "$OUT/aot/caravan.jar")
+fi
 log "starting the gateway on port $GATEWAY_PORT"
 # Route reloading is off: the bench must not react to someone editing routes/ during the run. Logging is the
 # shipped default (INFO, one access line per call): the bench measures what a user runs.
@@ -193,7 +205,7 @@ log "starting the gateway on port $GATEWAY_PORT"
     export DATABASE_URL DATABASE_USER CARAVAN_ADMIN_KEY=$ADMIN_KEY BENCH_STUB_URL=$STUB_URL/v1 \
         BENCH_SLOW_STUB_URL=http://127.0.0.1:$SLOW_STUB_PORT/v1
     # shellcheck disable=SC2086 # GATEWAY_JAVA_OPTS is a list of options
-    exec "$JAVA" $GATEWAY_JAVA_OPTS -Xms"$GATEWAY_HEAP" -Xmx"$GATEWAY_HEAP" -jar "$CARAVAN_JAR" \
+    exec "$JAVA" $GC_OPTS $GATEWAY_JAVA_OPTS -Xms"$GATEWAY_HEAP" -Xmx"$GATEWAY_HEAP" "${GATEWAY_LAUNCH[@]}" \
         --server.port="$GATEWAY_PORT" \
         --caravan.database.schema="$BENCH_SCHEMA" \
         --camel.main.routes-include-pattern="file:routes/**/*.yaml,file:$BENCH_DIR/routes/*.yaml" \
@@ -205,12 +217,16 @@ log "starting the gateway on port $GATEWAY_PORT"
         --spring.main.banner-mode=off
 ) >"$OUT/caravan.log" 2>&1 &
 GATEWAY_PID=$!
-for i in $(seq 180); do
-    curl -sf "$GATEWAY_URL/health" >/dev/null 2>&1 && break
+LAUNCHED_NS=$(date +%s%N)
+# ready = the readiness probe is UP: after the start and the warm-up (README, Performance), as Kubernetes sees it
+for i in $(seq 3600); do
+    curl -sf "$GATEWAY_URL/actuator/health/readiness" >/dev/null 2>&1 && break
     kill -0 "$GATEWAY_PID" 2>/dev/null || { tail -n 40 "$OUT/caravan.log" >&2; die "the gateway exited during startup"; }
-    [[ $i -lt 180 ]] || { tail -n 40 "$OUT/caravan.log" >&2; die "the gateway did not answer /health in 180 s"; }
-    sleep 1
+    [[ $i -lt 3600 ]] || { tail -n 40 "$OUT/caravan.log" >&2; die "the gateway was not ready in 180 s"; }
+    sleep 0.05
 done
+READY_S=$(calc %.2f "($(date +%s%N) - $LAUNCHED_NS) / 1000000000")
+log "ready in $READY_S s; $(grep -m1 -o 'warmed up with.*' "$OUT/caravan.log" || echo 'no warm-up')"
 log "$(grep -m1 'Started CaravanApplication' "$OUT/caravan.log" || echo 'gateway is up')"
 HEALTH=$(curl -sf "$GATEWAY_URL/health")
 [[ $(jq -r .status <<<"$HEALTH") == ok ]] || log "WARNING: /health is not ok: $HEALTH"
@@ -370,7 +386,6 @@ run_streams() { # path url model pids-to-measure
 }
 
 # --- phases -------------------------------------------------------------------------------------------------------
-READY_S=$(sed -nE 's/.*Started CaravanApplication in ([0-9.]+) seconds.*/\1/p' "$OUT/caravan.log" | head -n1)
 if (( COLD_CALLS )); then
     # before any load: the first calls a fresh gateway serves (after the smoke tests), each client a fresh JVM too
     log "cold: the first $COLD_CALLS calls, one at a time, direct and then through Caravan"
@@ -453,7 +468,8 @@ run_floor() { # path pid url: a floor measured like Caravan (the gateway stays u
     stop_process "$pid" "$path floor"
 }
 start_java_floor() { # path class port: a bench/floor proxy; sets FLOOR_PID
-    "$JAVA" -Xms"$GATEWAY_HEAP" -Xmx"$GATEWAY_HEAP" -cp "$BENCH_DIR/floor/target/classes:$BENCH_DIR/floor/target/lib/*" \
+    # shellcheck disable=SC2086 # GC_OPTS is a list of options
+    "$JAVA" $GC_OPTS -Xms"$GATEWAY_HEAP" -Xmx"$GATEWAY_HEAP" -cp "$BENCH_DIR/floor/target/classes:$BENCH_DIR/floor/target/lib/*" \
         "bench.$2" "$3" "$STUB_URL/v1" >"$OUT/$1-floor.log" 2>&1 &
     FLOOR_PID=$!
 }
@@ -499,7 +515,6 @@ fi
 LOAD_AT_END=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # --- report -------------------------------------------------------------------------------------------------------
-calc() { awk "BEGIN { printf \"$1\", $2 }"; }            # calc FORMAT EXPRESSION
 status() { awk "BEGIN { exit !($1) }" && echo met || echo "**not met**"; }
 
 HC=c$HIGH_CONCURRENCY
@@ -528,7 +543,7 @@ ADDED_TTFB=$(calc %.3f "${R[streams.caravan.ttfb_p50_ms]} - ${R[streams.direct.t
         echo
     fi
     echo "- machine: $CORES cores ($CPU_MODEL), load average at start $LOAD_AT_START, at end $LOAD_AT_END"
-    echo "- gateway: \`$(basename "$CARAVAN_JAR")\`${JAR_BUILD:+ (build $JAR_BUILD)}, heap $GATEWAY_HEAP; JDK: $JDK_VERSION"
+    echo "- gateway: \`$(basename "$CARAVAN_JAR")\`${JAR_BUILD:+ (build $JAR_BUILD)}, heap $GATEWAY_HEAP, ${GC_OPTS:-default GC}$( (( AOT )) && echo ", started from its AOT cache"); JDK: $JDK_VERSION"
     echo "- load: $WRK_VERSION, ${WARMUP}s warm-up + ${DURATION}s measured per row and path (c1: -t1; $HC: -t$WRK_THREADS); gateway JIT warm-up ${JIT_WARMUP}s"
     echo "- stub: 1 + $STUB_CHUNKS chunks per stream, ${STUB_CHUNK_DELAY_MS} ms apart; gateway, stub and load generator share the $CORES cores"
     echo
@@ -578,7 +593,7 @@ ADDED_TTFB=$(calc %.3f "${R[streams.caravan.ttfb_p50_ms]} - ${R[streams.direct.t
         echo
         echo "## From the first call"
         echo
-        echo "Ready in ${READY_S:-?} s (Spring's \"Started CaravanApplication\", PostgreSQL already running). The first $COLD_CALLS calls after the smoke tests, one at a time on one connection, each client a fresh JVM: p50 direct ${R[cold.direct.p50_ms]} ms, through Caravan ${R[cold.caravan.p50_ms]} ms (added $(calc %.3f "${R[cold.caravan.p50_ms]} - ${R[cold.direct.p50_ms]}") ms); p90 ${R[cold.direct.p90_ms]} / ${R[cold.caravan.p90_ms]} ms."
+        echo "Ready in ${READY_S:-?} s (from launch until the readiness probe is UP, warm-up included: $(grep -m1 -o 'warmed up with [0-9]* calls in [0-9]* ms' "$OUT/caravan.log" || echo 'no warm-up'); $( (( AOT )) && echo 'started with the AOT cache' || echo 'without an AOT cache'); PostgreSQL already running). The first $COLD_CALLS calls after the smoke tests, one at a time on one connection, each client a fresh JVM: p50 direct ${R[cold.direct.p50_ms]} ms, through Caravan ${R[cold.caravan.p50_ms]} ms (added $(calc %.3f "${R[cold.caravan.p50_ms]} - ${R[cold.direct.p50_ms]}") ms); p90 ${R[cold.direct.p90_ms]} / ${R[cold.caravan.p90_ms]} ms."
     fi
     if (( OPEN_STREAMS )); then
         echo

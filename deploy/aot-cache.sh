@@ -8,6 +8,9 @@
 #   deploy/aot-cache.sh [jar] [out-dir]      # default: target/caravan-*.jar into target/aot
 #   java -XX:AOTCache=target/aot/caravan.aot -jar target/aot/caravan.jar
 #
+# JAVA_OPTS are used for the training run too: start the gateway with the same heap and GC options as the cache
+# was built with, or the JVM may refuse parts of it (it says so at start, with -Xlog:aot).
+#
 # Run it from the gateway's working directory (application.yaml, routes/, config/). Needs JDK 25+ (JAVA or the
 # java on PATH); the cache only works with the JDK and the jar that built it, so build it where you package.
 set -euo pipefail
@@ -32,18 +35,21 @@ DATA=$(mktemp -d)
 LOG=$OUT/training.log
 trap 'kill "$PID" 2>/dev/null || true; rm -rf "$DATA"' EXIT
 echo "aot-cache: training run ($TRAIN_CALLS warm-up calls at most, $TRAIN_TIME), log in $LOG" >&2
-"$JAVA" -XX:AOTCacheOutput="$OUT/caravan.aot" -jar "$OUT/caravan.jar" \
+# shellcheck disable=SC2086 # JAVA_OPTS is a list of options
+"$JAVA" ${JAVA_OPTS:-} -XX:AOTCacheOutput="$OUT/caravan.aot" -jar "$OUT/caravan.jar" \
     --server.port="$PORT" --caravan.database.url= --caravan.database.embedded-data-dir="$DATA/postgres" \
     --caravan.auth.admin-key= --camel.main.routes-reload-enabled=false \
     --caravan.warm-up.calls="$TRAIN_CALLS" --caravan.warm-up.max-time="$TRAIN_TIME" >"$LOG" 2>&1 &
 PID=$!
-for _ in $(seq 600); do
-    curl -sf "http://127.0.0.1:$PORT/actuator/health/readiness" >/dev/null 2>&1 && break
+# the warm-up's last line comes just before readiness: the training is done
+for i in $(seq 900); do
+    grep -q 'warmed up with\|warm-up skipped' "$LOG" && break
     kill -0 "$PID" 2>/dev/null || die "the training run exited: $(tail -n 20 "$LOG")"
+    (( i < 900 )) || die "the training run did not warm up in 180 s: $(tail -n 20 "$LOG")"
     sleep 0.2
 done
 grep -q 'warmed up with' "$LOG" || die "the training run did not warm up: $(tail -n 20 "$LOG")"
 kill -TERM "$PID"
 wait "$PID" || true
 [[ -s $OUT/caravan.aot ]] || die "no cache was written: $(tail -n 20 "$LOG")"
-echo "aot-cache: $OUT/caravan.aot ($(du -h "$OUT/caravan.aot" | cut -f1)); run: $JAVA -XX:AOTCache=$OUT/caravan.aot -jar $OUT/caravan.jar" >&2
+echo "aot-cache: $OUT/caravan.aot ($(du -h "$OUT/caravan.aot" | cut -f1)); run: $JAVA ${JAVA_OPTS:+$JAVA_OPTS }-XX:AOTCache=$OUT/caravan.aot -jar $OUT/caravan.jar" >&2
