@@ -16,7 +16,7 @@ public record WarmUpProperties(Integer calls, Duration maxTime, Integer concurre
 
     public WarmUpProperties {
         calls = calls == null ? 0 : Math.max(0, calls);
-        maxTime = maxTime == null ? Duration.ofSeconds(2) : maxTime;
+        maxTime = maxTime == null ? Duration.ofMillis(1500) : maxTime;
         concurrency = concurrency == null ? 4 : Math.max(1, concurrency);
     }
 }
