@@ -22,6 +22,7 @@ public class CallFinisher {
             UsageRecorder.record(exchange, call, outcome.status(), outcome.outcome(), outcome.usage(), outcome.cost(),
                     outcome.firstEventNanos());
             AccessLog.log(call, outcome.status(), outcome.outcome(), outcome.usage());
+            call.finished(outcome);
         }
         // the intake's thread may be this one (a call answered without going upstream): leave it clean
         MDC.remove(RequestIds.MDC_KEY);

@@ -25,6 +25,9 @@ public final class ResponseHeaders {
             header.set(PROFILE, call.profile());
         }
         header.set(ATTEMPTS, Integer.toString(call.attemptsMade()));
+        for (String[] added : call.responseHeaders()) {
+            header.set(added[0], added[1]);
+        }
     }
 
     @FunctionalInterface

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.account.Identity;
@@ -13,6 +14,7 @@ import dev.caravan.openai.TokenBound;
 import dev.caravan.openai.TokenCounter;
 import io.vertx.core.http.HttpServerResponse;
 import org.apache.camel.Exchange;
+import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
@@ -35,6 +37,8 @@ public final class CallContext {
     private final boolean stream;
     private final boolean includeUsage;
     private final List<Attempt> attempts = Collections.synchronizedList(new ArrayList<>(2));
+    private final List<String[]> responseHeaders = new ArrayList<>(0);
+    private final List<Consumer<CallOutcome>> whenFinished = new ArrayList<>(0);
 
     private final Identity identity;
     private String profile;
@@ -206,5 +210,54 @@ public final class CallContext {
      */
     public MDC.MDCCloseable inLogs() {
         return MDC.putCloseable(RequestIds.MDC_KEY, shownRequestId());
+    }
+
+    /**
+     * Adds a header to the call's answer, whatever it turns out to be (JSON, stream or error): a step of the
+     * route that knows something the client should see (its rate limits, whether the cache answered).
+     * The last value set for a name wins.
+     */
+    public void responseHeader(String name, String value) {
+        synchronized (responseHeaders) {
+            responseHeaders.removeIf(header -> header[0].equalsIgnoreCase(name));
+            responseHeaders.add(new String[] {name, value});
+        }
+    }
+
+    /** The headers steps added with {@link #responseHeader}, in the order they were first set. */
+    public List<String[]> responseHeaders() {
+        synchronized (responseHeaders) {
+            return responseHeaders.isEmpty() ? List.of() : List.copyOf(responseHeaders);
+        }
+    }
+
+    /**
+     * Runs {@code action} once the call has been answered, with how it ended (after a stream's last event): a
+     * step that took something for the call (quota, a cache entry to store) settles it there. Actions run on
+     * the thread that finishes the call and must not block.
+     */
+    public void whenFinished(Consumer<CallOutcome> action) {
+        synchronized (whenFinished) {
+            whenFinished.add(action);
+        }
+    }
+
+    /** Called once by the step that finishes the call. */
+    public void finished(CallOutcome outcome) {
+        List<Consumer<CallOutcome>> actions;
+        synchronized (whenFinished) {
+            actions = List.copyOf(whenFinished);
+            whenFinished.clear();
+        }
+        for (Consumer<CallOutcome> action : actions) {
+            try {
+                action.accept(outcome);
+            } catch (RuntimeException e) {
+                // the call is answered and billed whatever an action does; it is only logged
+                try (MDC.MDCCloseable ignored = inLogs()) {
+                    LoggerFactory.getLogger(CallContext.class).warn("an action after the call failed: {}", e.toString());
+                }
+            }
+        }
     }
 }

@@ -84,6 +84,7 @@ public abstract class GatewayTestSupport {
         registry.add("camel.main.routes-include-pattern",
                 () -> "file:routes/**/*.yaml,file:" + TEST_ROUTES + "/**/*.yaml");
         registry.add("camel.main.routes-reload-directory", TEST_ROUTES::toString);
+        registry.add("caravan.redis.url", () -> "${test.redis.url:redis://127.0.0.1:6379}");
         registry.add("caravan.http.max-request-size", () -> "256KB");
         registry.add("server.port", () -> 0);
         // a test context starts cold; a test may set test.warm-up.calls (WarmUpTest)
