@@ -42,6 +42,8 @@ PROMPT_DURATION=${PROMPT_DURATION:-8}
 OPEN_STREAMS=${OPEN_STREAMS:-2000}             # the open-streams phase: this many slow streams held open at once (0: skip)
 SLOW_STUB_PORT=${SLOW_STUB_PORT:-9098}         # its stub: 20 chunks 500 ms apart, ~10 s a stream
 DATABASE_URL=${DATABASE_URL:-jdbc:postgresql://127.0.0.1:5432/test}
+REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}  # quotas and the response cache (keys are per run: a new user and key)
+CACHE_PHASES=${CACHE_PHASES:-1}                # 1: the quota and cache phases (profiles bench-plain, bench-cached)
 DATABASE_USER=${DATABASE_USER:-postgres}
 BENCH_SCHEMA=${BENCH_SCHEMA:-caravan_bench}
 VERTX_FLOOR=${VERTX_FLOOR:-1}                  # 1: also measure bench/floor: the bare proxy on platform-http's Vert.x engine,
@@ -202,7 +204,7 @@ log "starting the gateway on port $GATEWAY_PORT"
 # shipped default (INFO, one access line per call): the bench measures what a user runs.
 (
     cd "$CARAVAN_HOME"
-    export DATABASE_URL DATABASE_USER CARAVAN_ADMIN_KEY=$ADMIN_KEY BENCH_STUB_URL=$STUB_URL/v1 \
+    export DATABASE_URL DATABASE_USER REDIS_URL CARAVAN_ADMIN_KEY=$ADMIN_KEY BENCH_STUB_URL=$STUB_URL/v1 \
         BENCH_SLOW_STUB_URL=http://127.0.0.1:$SLOW_STUB_PORT/v1
     # shellcheck disable=SC2086 # GATEWAY_JAVA_OPTS is a list of options
     exec "$JAVA" $GC_OPTS $GATEWAY_JAVA_OPTS -Xms"$GATEWAY_HEAP" -Xmx"$GATEWAY_HEAP" "${GATEWAY_LAUNCH[@]}" \
@@ -240,7 +242,9 @@ USER_ID=$(admin POST /admin/users '{"name":"bench","email":"bench@caravan.local"
     || die "could not create the bench user"
 admin POST "/admin/users/$USER_ID/credits" '{"kind":"topup","amount":1000000,"reason":"benchmark"}' >/dev/null \
     || die "could not top up the bench user"
-API_KEY=$(admin POST "/admin/users/$USER_ID/keys" '{"name":"bench"}' | jq -er .key) || die "could not issue a key"
+# limits far above what the bench sends: the quota step runs on every call (its Redis script), and never refuses
+API_KEY=$(admin POST "/admin/users/$USER_ID/keys" '{"name":"bench","rate_limit_rpm":2000000000,"rate_limit_tpm":2000000000}' \
+    | jq -er .key) || die "could not issue a key"
 
 MODELS=$(curl -sf "$GATEWAY_URL/v1/models" -H "Authorization: Bearer $API_KEY")
 jq -e --arg m "$CARAVAN_MODEL" '.data | map(.id) | index($m)' <<<"$MODELS" >/dev/null \
@@ -423,6 +427,13 @@ if (( STREAMS_FEW )); then
     STREAMS=$STREAMS_FEW run_streams direct-few "$STUB_URL" "$STUB_MODEL" "$STUB_PID"
     STREAMS=$STREAMS_FEW run_streams caravan-few "$GATEWAY_URL" "$CARAVAN_MODEL" "$GATEWAY_PID,$STUB_PID"
 fi
+if (( CACHE_PHASES )); then
+    # what the quota and cache steps cost: the same profile call with and without them, every request new (a
+    # cache miss, then stored); and cache hits: the same request again and again, answered from Redis
+    BENCH_UNIQUE=1 run_wrk unique plain "$GATEWAY_URL" bench-plain "$HIGH_CONCURRENCY" "$WRK_THREADS"
+    BENCH_UNIQUE=1 run_wrk unique cached "$GATEWAY_URL" bench-cached "$HIGH_CONCURRENCY" "$WRK_THREADS"
+    run_wrk hit cached "$GATEWAY_URL" bench-cached "$HIGH_CONCURRENCY" "$WRK_THREADS"
+fi
 run_streams direct "$STUB_URL" "$STUB_MODEL" "$STUB_PID"
 run_streams caravan "$GATEWAY_URL" "$CARAVAN_MODEL" "$GATEWAY_PID,$STUB_PID"
 run_streams bare "$BARE_URL" "$STUB_MODEL" "$GATEWAY_PID,$STUB_PID"
@@ -595,6 +606,21 @@ ADDED_TTFB=$(calc %.3f "${R[streams.caravan.ttfb_p50_ms]} - ${R[streams.direct.t
         echo
         echo "Ready in ${READY_S:-?} s (from launch until the readiness probe is UP, warm-up included: $(grep -m1 -o 'warmed up with [0-9]* calls in [0-9]* ms' "$OUT/caravan.log" || echo 'no warm-up'); $( (( AOT )) && echo 'started with the AOT cache' || echo 'without an AOT cache'); PostgreSQL already running). The first $COLD_CALLS calls after the smoke tests, one at a time on one connection, each client a fresh JVM: p50 direct ${R[cold.direct.p50_ms]} ms, through Caravan ${R[cold.caravan.p50_ms]} ms (added $(calc %.3f "${R[cold.caravan.p50_ms]} - ${R[cold.direct.p50_ms]}") ms); p90 ${R[cold.direct.p90_ms]} / ${R[cold.caravan.p90_ms]} ms."
     fi
+    if (( CACHE_PHASES )); then
+        echo
+        echo "## Quotas and the response cache (concurrency $HIGH_CONCURRENCY)"
+        echo
+        echo "One profile over the stub without the steps (bench-plain) and one with \`quota:default\` and \`cache:\` (bench-cached). Unique"
+        echo "requests carry a new seed each (wrk runs a little Lua per request for it, in both rows): the cache misses and stores"
+        echo "each answer. Hits: the same request (temperature 0) again and again."
+        echo
+        echo "| | req/s | p50 ms | p99 ms | gateway CPU µs/req | stub CPU µs/req | errors |"
+        echo "|---|--:|--:|--:|--:|--:|--:|"
+        for row in "unique.plain|unique requests, no quota or cache" "unique.cached|unique requests, quota + cache miss + store" "hit.cached|cache hits"; do
+            k=${row%%|*}
+            echo "| ${row#*|} | ${R[$k.rps]} | ${R[$k.p50]} | ${R[$k.p99]} | ${R[$k.gw_us]} | ${R[$k.stub_us]} | $(( R[$k.non2xx] + R[$k.sockerr] )) |"
+        done
+    fi
     if (( OPEN_STREAMS )); then
         echo
         echo "## $OPEN_STREAMS open slow streams through Caravan (20 events, 500 ms apart, all open at once)"
@@ -660,6 +686,12 @@ ADDED_TTFB=$(calc %.3f "${R[streams.caravan.ttfb_p50_ms]} - ${R[streams.direct.t
         COLD_ADDED=$(calc %.3f "${R[cold.caravan.p50_ms]} - ${R[cold.direct.p50_ms]}")
         echo "| added p50 over the first $COLD_CALLS calls ≤ 1 ms (issue 16) | $COLD_ADDED ms | $(status "$COLD_ADDED <= 1") |"
         echo "| ready ≤ 5 s (issue 16; here PostgreSQL is external) | ${READY_S:-?} s | $(status "${READY_S:-99} <= 5") |"
+    fi
+    if (( CACHE_PHASES )); then
+        STEPS_US=$(( R[unique.cached.gw_us] - R[unique.plain.gw_us] ))
+        HIT_RATIO=$(calc %.2f "${R[hit.cached.rps]} / ${R[unique.cached.rps]}")
+        echo "| quota + cache lookup add ≤ 30 µs CPU per call (issue 12; a miss, its store included) | $STEPS_US µs | $(status "$STEPS_US <= 30") |"
+        echo "| cache hits ≥ 2 × the req/s of upstream calls through the same profile (issue 12) | ${HIT_RATIO}× | $(status "$HIT_RATIO >= 2") |"
     fi
     for size in $PROMPT_SIZES; do
         PER_MB=$(calc %.1f "(${R[p$size.caravan.p50]} - ${R[p$size.direct.p50]}) * 1048576 / $size")

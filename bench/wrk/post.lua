@@ -15,6 +15,10 @@ if prompt_bytes > 0 then
   user = string.rep(words, math.floor(prompt_bytes / #words) + 1):sub(1, prompt_bytes)
 end
 
+-- BENCH_UNIQUE=1: every request carries its own seed, so that no two are alike (the response cache misses each
+-- one and stores it); this runs a little Lua per request, in every path compared with it
+local unique = os.getenv("BENCH_UNIQUE") == "1"
+
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer " .. key
@@ -22,6 +26,15 @@ wrk.body = '{"model":"' .. model .. '","messages":['
     .. '{"role":"system","content":"You are a terse assistant."},'
     .. '{"role":"user","content":"' .. user .. '"}],'
     .. '"max_tokens":64,"temperature":0}'
+
+if unique then
+  local prefix = wrk.body:sub(1, -2) .. ',"seed":'
+  local counter = 0
+  request = function()
+    counter = counter + 1
+    return wrk.format(nil, nil, nil, prefix .. counter .. "}")
+  end
+end
 
 -- summary.errors.status counts responses with status > 399; socket errors are connect/read/write/timeout.
 -- Latencies are in microseconds.
