@@ -47,7 +47,8 @@ public class RedisConfiguration {
     public RedisConnection redisConnection(RedisClient client, RedisServerAddress address, RedisProperties properties) {
         RedisURI uri = RedisURI.create(address.url());
         uri.setTimeout(properties.timeout());
-        RedisConnection connection = new RedisConnection(client, uri);
+        // a connect that failed is retried on use after a connect timeout at the earliest
+        RedisConnection connection = new RedisConnection(client, uri, properties.connectTimeout());
         // the first connect is awaited at start (briefly), so the first calls find Redis; a failure is not fatal
         try {
             connection.connect().get(properties.connectTimeout().toMillis() + 500, TimeUnit.MILLISECONDS);
