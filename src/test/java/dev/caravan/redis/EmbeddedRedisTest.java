@@ -13,6 +13,9 @@ import dev.caravan.embedded.DataDirInUseException;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.resource.ClientResources;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -137,6 +140,31 @@ class EmbeddedRedisTest {
 
             assertThat(commands.get("caravan:test:spring-data".getBytes(StandardCharsets.UTF_8)).get(5, TimeUnit.SECONDS))
                     .asString(StandardCharsets.UTF_8).isEqualTo("through Spring Data");
+        } finally {
+            factory.destroy();
+        }
+    }
+
+    @Test
+    void camelSpringRedisEndpointsReachTheServerThroughTheConnectionFactoryBean() throws Exception {
+        redis = EmbeddedRedis.start(root.resolve("redis"), DataSize.ofMegabytes(64));
+        RedisServerAddress address = new RedisServerAddress(redis.url(), true);
+        RedisAsyncCommands<byte[], byte[]> commands = connect(address);
+        LettuceConnectionFactory factory = configuration.redisConnectionFactory(resources, address, PROPERTIES);
+        factory.afterPropertiesSet();
+        try (CamelContext camel = new DefaultCamelContext()) {
+            camel.getRegistry().bind("redisConnectionFactory", factory);
+            camel.start();
+            ProducerTemplate producer = camel.createProducerTemplate();
+            // the host and port in the path are those of a server that is not there: only the factory leads to Redis
+            String endpoint = "spring-redis://127.0.0.1:1?connectionFactory=#redisConnectionFactory";
+
+            producer.sendBodyAndHeaders(endpoint + "&command=SET", null,
+                    Map.of("CamelRedis.Key", "caravan:test:camel", "CamelRedis.Value", "through a route"));
+
+            assertThat(producer.requestBodyAndHeaders(endpoint + "&command=GET", null,
+                    Map.of("CamelRedis.Key", "caravan:test:camel"))).isEqualTo("through a route");
+            assertThat(commands.dbsize().get(5, TimeUnit.SECONDS)).isEqualTo(1L);
         } finally {
             factory.destroy();
         }
