@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import dev.caravan.embedded.EmbeddedProcessGuard;
+import dev.caravan.embedded.LeftoverServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.util.unit.DataSize;
@@ -141,12 +142,7 @@ public final class EmbeddedRedis implements AutoCloseable {
 
     private static long launch(Path binary, Path directory, Path pidFile, int port, DataSize maxMemory)
             throws IOException {
-        List<String> command = new ArrayList<>();
-        Path setsid = setsid();
-        if (setsid != null) {
-            command.add(setsid.toString());
-        }
-        command.addAll(RedisServer.newRedisServer()
+        List<String> server = RedisServer.newRedisServer()
                 .executableProvider(binary::toFile)
                 .port(port)
                 .bind(HOST)
@@ -159,7 +155,15 @@ public final class EmbeddedRedis implements AutoCloseable {
                 // every key Caravan writes has a TTL; at the bound the least recently used go first (README, Redis)
                 .setting("maxmemory " + maxMemory.toBytes())
                 .setting("maxmemory-policy allkeys-lru")
-                .buildCommandArgs());
+                .buildCommandArgs();
+        // embedded-redis writes the settings to a temporary redis.conf, named after the binary: [binary, conf, ...]
+        Path config = Path.of(server.get(1));
+        List<String> command = new ArrayList<>();
+        Path setsid = setsid();
+        if (setsid != null) {
+            command.add(setsid.toString());
+        }
+        command.addAll(server);
         Process process = new ProcessBuilder(command)
                 .directory(directory.toFile())
                 .redirectErrorStream(true)
@@ -182,9 +186,12 @@ public final class EmbeddedRedis implements AutoCloseable {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while the embedded Redis started", e);
+        } finally {
+            // Redis has read it (it would only write it back on CONFIG REWRITE); deleteOnExit misses a killed JVM
+            Files.deleteIfExists(config);
         }
         // the pid file is written before Redis says it is ready; setsid execs Redis, so the pids agree anyway
-        return RedisPidFile.read(pidFile).map(server -> server.pid()).orElse(process.pid());
+        return RedisPidFile.read(pidFile).map(LeftoverServer::pid).orElse(process.pid());
     }
 
     /** setsid(1), on Linux: it makes Redis a session leader, out of the terminal's process group. */

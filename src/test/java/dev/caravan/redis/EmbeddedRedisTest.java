@@ -88,6 +88,28 @@ class EmbeddedRedisTest {
     }
 
     @Test
+    void startsInADirectoryWhoseNameHasSpacesAndQuotes() throws Exception {
+        Path dataDir = root.resolve("my \"data\" dir");
+        redis = EmbeddedRedis.start(dataDir, DataSize.ofMegabytes(64));
+        RedisAsyncCommands<byte[], byte[]> commands = connect(new RedisServerAddress(redis.url(), true));
+
+        assertThat(Path.of(config(commands, "dir"))).isEqualTo(dataDir.toRealPath());
+        assertThat(RedisPidFile.read(dataDir.resolve(RedisPidFile.NAME))).isPresent();
+    }
+
+    @Test
+    void leavesNoTemporaryConfigurationFileBehind() throws Exception {
+        redis = EmbeddedRedis.start(root.resolve("redis"), DataSize.ofMegabytes(64));
+        RedisAsyncCommands<byte[], byte[]> commands = connect(new RedisServerAddress(redis.url(), true));
+
+        String configFile = commands.info("server").get(5, TimeUnit.SECONDS).lines()
+                .filter(line -> line.startsWith("config_file:")).findFirst().orElseThrow()
+                .substring("config_file:".length()).trim();
+        assertThat(configFile).endsWith(".conf");
+        assertThat(Path.of(configFile)).doesNotExist();
+    }
+
+    @Test
     void writesItsPidFileRunsAsRedisServerAndRemovesThePidFileWhenStopped() throws IOException {
         Path dataDir = root.resolve("redis");
         redis = EmbeddedRedis.start(dataDir, DataSize.ofMegabytes(64));
