@@ -85,7 +85,12 @@ public final class EmbeddedRedis implements AutoCloseable {
                 int port = freePort();
                 try {
                     long pid = launch(binary, directory, pidFile, port, maxMemory);
-                    guard.started(pid);
+                    try {
+                        guard.started(pid);
+                    } catch (RuntimeException e) {
+                        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy); // not left running unwatched
+                        throw e;
+                    }
                     LOG.info("embedded Redis started on port {} with its pid file in {} (set REDIS_URL to use a server)",
                             port, directory);
                     return new EmbeddedRedis(directory, port, pid, guard);
@@ -156,7 +161,7 @@ public final class EmbeddedRedis implements AutoCloseable {
                 .setting("maxmemory " + maxMemory.toBytes())
                 .setting("maxmemory-policy allkeys-lru")
                 .buildCommandArgs();
-        // embedded-redis writes the settings to a temporary redis.conf, named after the binary: [binary, conf, ...]
+        // embedded-redis writes the settings to a temporary .conf file and passes it second: [binary, conf, --port, n]
         Path config = Path.of(server.get(1));
         List<String> command = new ArrayList<>();
         Path setsid = setsid();
