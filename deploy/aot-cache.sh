@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds Caravan's JDK 25 AOT cache: the packaged jar is extracted (the cache needs plain jars on the class path,
-# not Spring Boot's nested ones), then started once for training on a throwaway embedded PostgreSQL, where its
+# not Spring Boot's nested ones), then started once for training on a throwaway embedded PostgreSQL and Redis, where its
 # warm-up drives the request path for a while; the JVM writes what it loaded, linked and profiled to the cache
 # when the training run stops. Started with that cache, the gateway is ready in about half the time and its
 # first calls are fast (README, Performance: fast from the first call).
@@ -38,6 +38,7 @@ echo "aot-cache: training run ($TRAIN_CALLS warm-up calls at most, $TRAIN_TIME),
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
 "$JAVA" ${JAVA_OPTS:-} -XX:AOTCacheOutput="$OUT/caravan.aot" -jar "$OUT/caravan.jar" \
     --server.port="$PORT" --caravan.database.url= --caravan.database.embedded-data-dir="$DATA/postgres" \
+    --caravan.redis.url= --caravan.redis.embedded-data-dir="$DATA/redis" \
     --caravan.auth.admin-key= --camel.main.routes-reload-enabled=false \
     --caravan.warm-up.calls="$TRAIN_CALLS" --caravan.warm-up.max-time="$TRAIN_TIME" >"$LOG" 2>&1 &
 PID=$!

@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ties a server the gateway runs itself (the embedded PostgreSQL; an embedded Redis later) to the gateway's
+ * Ties a server the gateway runs itself (the embedded PostgreSQL, the embedded Redis) to the gateway's
  * life, across crashes:
  * <ol>
  * <li>{@link #claim}: takes the {@link DataDirLock} beside the data directory. When another live gateway holds

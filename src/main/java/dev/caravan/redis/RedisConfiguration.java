@@ -1,33 +1,45 @@
 package dev.caravan.redis;
 
+import java.util.concurrent.TimeUnit;
+
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
  * Caravan's Redis: the server ({@code caravan.redis.url}, or an embedded one) and the one Lettuce connection to
  * it. Commands time out after {@code caravan.redis.timeout} and are rejected at once while disconnected, so a
  * Redis outage costs a request at most that timeout, never a hang.
+ * <p>
+ * Spring Data's {@link RedisConnectionFactory} points at the same server with the same options and Netty
+ * threads, for what reads better through Spring Data or in a route ({@code spring-redis:} endpoints, a
+ * {@code RedisTemplate}); without it Spring Boot would make one for localhost:6379. Its commands block the
+ * calling thread (up to the timeout): never use it on an event loop.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(RedisProperties.class)
 public class RedisConfiguration {
 
+    /** One set of Lettuce I/O threads for both clients (Spring Boot's own backs off). */
     @Bean(destroyMethod = "shutdown")
-    public RedisClient redisClient(RedisProperties properties) {
-        RedisClient client = RedisClient.create();
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                // a command sent while the connection is down fails at once instead of waiting in a queue
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(properties.timeout()))
-                .socketOptions(SocketOptions.builder().connectTimeout(properties.connectTimeout()).build())
-                .build());
+    public ClientResources redisClientResources() {
+        return DefaultClientResources.create();
+    }
+
+    @Bean(destroyMethod = "shutdown")
+    public RedisClient redisClient(ClientResources resources, RedisProperties properties) {
+        RedisClient client = RedisClient.create(resources);
+        client.setOptions(clientOptions(properties));
         return client;
     }
 
@@ -35,13 +47,43 @@ public class RedisConfiguration {
     public RedisConnection redisConnection(RedisClient client, RedisServerAddress address, RedisProperties properties) {
         RedisURI uri = RedisURI.create(address.url());
         uri.setTimeout(properties.timeout());
-        RedisConnection connection = new RedisConnection(client, uri);
+        // a connect that failed is retried on use after a connect timeout at the earliest
+        RedisConnection connection = new RedisConnection(client, uri, properties.connectTimeout());
         // the first connect is awaited at start (briefly), so the first calls find Redis; a failure is not fatal
         try {
-            connection.connect().get(properties.connectTimeout().toMillis() + 500, java.util.concurrent.TimeUnit.MILLISECONDS);
+            connection.connect().get(properties.connectTimeout().toMillis() + 500, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             // logged by connect(); requests retry it
         }
         return connection;
+    }
+
+    /**
+     * Spring Data's connection factory on the same server. It connects on first use, not at start, so an
+     * unreachable Redis never stops the gateway from starting; its stop (a lifecycle phase after Camel's) and
+     * destruction come before the embedded server's.
+     */
+    @Bean
+    public LettuceConnectionFactory redisConnectionFactory(ClientResources resources, RedisServerAddress address,
+            RedisProperties properties) {
+        RedisURI uri = RedisURI.create(address.url());
+        LettuceClientConfiguration.LettuceClientConfigurationBuilder client = LettuceClientConfiguration.builder()
+                .clientResources(resources)
+                .clientOptions(clientOptions(properties))
+                .commandTimeout(properties.timeout());
+        if (uri.isSsl()) {
+            client.useSsl();
+        }
+        return new LettuceConnectionFactory(LettuceConnectionFactory.createRedisConfiguration(uri), client.build());
+    }
+
+    private static ClientOptions clientOptions(RedisProperties properties) {
+        return ClientOptions.builder()
+                .autoReconnect(true)
+                // a command sent while the connection is down fails at once instead of waiting in a queue
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(properties.timeout()))
+                .socketOptions(SocketOptions.builder().connectTimeout(properties.connectTimeout()).build())
+                .build();
     }
 }

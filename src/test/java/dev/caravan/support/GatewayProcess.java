@@ -29,13 +29,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.database.PostmasterPidFile;
 import dev.caravan.embedded.LeftoverServer;
+import dev.caravan.redis.RedisPidFile;
 
 import static org.awaitility.Awaitility.await;
 
 /**
  * The gateway as users start it: a separate JVM running {@code dev.caravan.CaravanApplication} from the
  * project directory (so {@code application.yaml}, {@code routes/} and {@code config/} are found), on the
- * embedded PostgreSQL in a data directory of the test's choosing, with its console written to a file.
+ * embedded PostgreSQL in a data directory of the test's choosing and the embedded Redis beside it
+ * ({@link #redisDataDir}), with its console written to a file.
  */
 public final class GatewayProcess implements AutoCloseable {
 
@@ -54,8 +56,9 @@ public final class GatewayProcess implements AutoCloseable {
     }
 
     /**
-     * Starts a gateway on the embedded PostgreSQL in {@code dataDir}, without an admin key configured;
-     * {@code settings} ({@code --key=value}) come after the defaults and so override them.
+     * Starts a gateway on the embedded PostgreSQL in {@code dataDir} and the embedded Redis in
+     * {@link #redisDataDir}, without an admin key configured; {@code settings} ({@code --key=value}) come after
+     * the defaults and so override them.
      */
     public static GatewayProcess start(Path dataDir, Path console, String... settings) {
         int port = freePort();
@@ -64,6 +67,8 @@ public final class GatewayProcess implements AutoCloseable {
         arguments.put("server.port", Integer.toString(port));
         arguments.put("caravan.database.url", "");
         arguments.put("caravan.database.embedded-data-dir", dataDir.toString());
+        arguments.put("caravan.redis.url", "");
+        arguments.put("caravan.redis.embedded-data-dir", redisDataDir(dataDir).toString());
         arguments.put("caravan.auth.admin-key", "");
         arguments.put("camel.main.jmx-enabled", "false");
         arguments.put("camel.main.routes-reload-enabled", "false");
@@ -88,6 +93,11 @@ public final class GatewayProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The embedded Redis's directory of a gateway on {@code dataDir}: beside it, under the test's folder. */
+    public static Path redisDataDir(Path dataDir) {
+        return dataDir.resolveSibling("redis");
     }
 
     public long pid() {
@@ -174,13 +184,15 @@ public final class GatewayProcess implements AutoCloseable {
     }
 
     /**
-     * Ends every given gateway and whatever PostgreSQL is still running on {@code dataDir} (fast shutdown, as
-     * its watchdog would), then deletes {@code root}: no process or file of a test outlives it.
+     * Ends every given gateway and whatever PostgreSQL and Redis are still running on {@code dataDir} and beside
+     * it (SIGINT, as their watchdogs would), then deletes {@code root}: no process or file of a test outlives it.
      */
     public static void cleanUp(List<GatewayProcess> gateways, Path dataDir, Path root) throws IOException {
         gateways.forEach(GatewayProcess::close);
-        PostmasterPidFile.read(dataDir.resolve(PostmasterPidFile.NAME)).map(LeftoverServer::pid)
-                .filter(GatewayProcess::alive).ifPresent(pid -> {
+        Stream.of(PostmasterPidFile.read(dataDir.resolve(PostmasterPidFile.NAME)),
+                        RedisPidFile.read(redisDataDir(dataDir).resolve(RedisPidFile.NAME)))
+                .flatMap(Optional::stream).map(LeftoverServer::pid)
+                .filter(GatewayProcess::alive).forEach(pid -> {
                     try {
                         new ProcessBuilder("kill", "-INT", Long.toString(pid)).start().waitFor();
                     } catch (IOException e) {
