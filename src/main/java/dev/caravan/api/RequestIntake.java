@@ -2,6 +2,7 @@ package dev.caravan.api;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 
@@ -39,6 +40,12 @@ import org.springframework.stereotype.Component;
 public class RequestIntake {
 
     public static final String TARGET_PROPERTY = "caravanTarget";
+
+    /**
+     * The request headers that steps of a profile route read (the response cache's); kept on the call, since every
+     * client header is removed before the routes run.
+     */
+    static final List<String> STEP_HEADERS = List.of("x-caravan-cache", "x-caravan-cache-ttl");
 
     private final ModelResolver resolver;
     private final Authenticator authenticator;
@@ -130,6 +137,12 @@ public class RequestIntake {
         }
         CallContext call = new CallContext(ids.requestId(), ids.clientRequestId(), operation, response, body, identity);
         exchange.setProperty(CallContext.PROPERTY, call);
+        for (String name : STEP_HEADERS) {
+            String value = in.getHeader(name, String.class);
+            if (value != null) {
+                call.stepHeader(name, value);
+            }
+        }
         if (unreadable != null) {
             throw unreadable;
         }
