@@ -78,6 +78,7 @@ final class CacheProducer extends DefaultAsyncProducer {
             lookup.failed(e.toString());
         }
         if (reply == null) {
+            lookup.failed("Redis is not connected");
             miss(call, key, ttlSeconds);
             callback.done(true);
             return true;
