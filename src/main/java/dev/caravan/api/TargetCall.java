@@ -19,8 +19,9 @@ import org.apache.camel.support.service.ServiceHelper;
  * rest of the profile: the response cache does on a hit (its answer in the body, no provider asked). It does so the
  * way Camel's {@code stop} EIP does, with {@code exchange.setRouteStop(true)}. That flag belongs to the exchange,
  * not to a route: Camel 4.17's {@code Pipeline} checks {@code exchange.isRouteStop()} before each next step of
- * every pipeline the exchange is in (and {@code PipelineHelper.continueProcessing} only looks at failures and
- * rollbacks), so the profile's failover is skipped, as wanted, and so would the API route's own steps be: the
+ * every pipeline the exchange is in ({@code PipelineHelper.continueProcessing} only looks at failures, rollbacks
+ * and handled errors), and {@code CamelInternalProcessor}, around every route and step, completes at once for a
+ * stopped exchange. So the profile's failover is skipped, as wanted, and so would the API route's own steps be: the
  * answer would never be written, the call never finished or tapped to the ledger. Clearing the flag here, in the
  * target's callback before the API route's pipeline looks at the exchange again, ends only the profile route. The
  * other designs were worse: a {@code choice} around every profile's failover (no longer one short YAML line), or
