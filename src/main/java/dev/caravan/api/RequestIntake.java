@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.account.Authenticator;
 import dev.caravan.account.Identity;
 import dev.caravan.account.RequestCredentials;
+import dev.caravan.cache.CacheHeaders;
 import dev.caravan.call.CallContext;
 import dev.caravan.call.Operation;
 import dev.caravan.call.RequestIds;
@@ -45,7 +46,7 @@ public class RequestIntake {
      * The request headers that steps of a profile route read (the response cache's); kept on the call, since every
      * client header is removed before the routes run.
      */
-    static final List<String> STEP_HEADERS = List.of("x-caravan-cache", "x-caravan-cache-ttl");
+    static final List<String> STEP_HEADERS = List.of(CacheHeaders.REQUEST, CacheHeaders.TTL);
 
     private final ModelResolver resolver;
     private final Authenticator authenticator;
