@@ -59,7 +59,7 @@ public class ApiRoutes extends RouteBuilder {
                 .routeProperty(EventLoopRoute.PROPERTY, "true")
                 .process(intake.chat())
                 .process(admission.admit())
-                .toD("${exchangeProperty." + RequestIntake.TARGET_PROPERTY + "}")
+                .process(new TargetCall(getContext())) // the profile or provider route (see TargetCall)
                 .process(responses)
                 .process(finisher::finish)
                 .wireTap(USAGE_LEDGER).executorService(ON_CALLER_THREAD);
@@ -69,7 +69,7 @@ public class ApiRoutes extends RouteBuilder {
                 .routeProperty(EventLoopRoute.PROPERTY, "true")
                 .process(intake.embeddings())
                 .process(admission.admit())
-                .toD("${exchangeProperty." + RequestIntake.TARGET_PROPERTY + "}")
+                .process(new TargetCall(getContext())) // the profile or provider route (see TargetCall)
                 .process(responses)
                 .process(finisher::finish)
                 .wireTap(USAGE_LEDGER).executorService(ON_CALLER_THREAD);

@@ -2,6 +2,7 @@ package dev.caravan.api;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 
@@ -11,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.account.Authenticator;
 import dev.caravan.account.Identity;
 import dev.caravan.account.RequestCredentials;
+import dev.caravan.cache.CacheHeaders;
 import dev.caravan.call.CallContext;
 import dev.caravan.call.Operation;
 import dev.caravan.call.RequestIds;
@@ -39,6 +41,12 @@ import org.springframework.stereotype.Component;
 public class RequestIntake {
 
     public static final String TARGET_PROPERTY = "caravanTarget";
+
+    /**
+     * The request headers that steps of a profile route read (the response cache's); kept on the call, since every
+     * client header is removed before the routes run.
+     */
+    static final List<String> STEP_HEADERS = List.of(CacheHeaders.REQUEST, CacheHeaders.TTL);
 
     private final ModelResolver resolver;
     private final Authenticator authenticator;
@@ -130,6 +138,12 @@ public class RequestIntake {
         }
         CallContext call = new CallContext(ids.requestId(), ids.clientRequestId(), operation, response, body, identity);
         exchange.setProperty(CallContext.PROPERTY, call);
+        for (String name : STEP_HEADERS) {
+            String value = in.getHeader(name, String.class);
+            if (value != null) {
+                call.stepHeader(name, value);
+            }
+        }
         if (unreadable != null) {
             throw unreadable;
         }

@@ -110,8 +110,9 @@ public class ResponseWriter extends AsyncProcessorSupport {
     }
 
     private void streamEnded(Exchange exchange, CallContext call, SseWriter.Result streamed, Usage usage) {
-        new CallOutcome(200, streamed.outcome().name().toLowerCase(), usage, pricing.cost(call, usage),
-                streamed.firstEventNanos()).leaveOn(exchange);
+        String outcome = streamed.outcome() == SseWriter.Outcome.COMPLETED && call.fromCache() ? CallOutcome.CACHE_HIT
+                : streamed.outcome().name().toLowerCase();
+        new CallOutcome(200, outcome, usage, pricing.cost(call, usage), streamed.firstEventNanos()).leaveOn(exchange);
     }
 
     private void writeCompleted(Exchange exchange, Message message, CallContext call, ProviderResult.Completed completed) {
@@ -129,7 +130,8 @@ public class ResponseWriter extends AsyncProcessorSupport {
         usageNode.put("cost", cost.stripTrailingZeros());
         json(message, call, 200, Json.bytes(answer));
         message.setHeader(COST_HEADER, cost.stripTrailingZeros().toPlainString());
-        new CallOutcome(200, "completed", usage, cost, null).leaveOn(exchange);
+        new CallOutcome(200, call.fromCache() ? CallOutcome.CACHE_HIT : CallOutcome.COMPLETED, usage, cost, null)
+                .leaveOn(exchange);
     }
 
     static void json(Message message, CallContext call, int status, byte[] body) {

@@ -16,7 +16,11 @@ public class Pricing {
         this.prices = prices;
     }
 
+    /** A call answered from the response cache costs its fixed price (free by default), whatever its usage. */
     public BigDecimal cost(CallContext call, Usage usage) {
+        if (call.fixedPrice() != null) {
+            return call.fixedPrice().setScale(Price.SCALE, java.math.RoundingMode.HALF_UP);
+        }
         if (usage == null || call.provider() == null) {
             return BigDecimal.ZERO.setScale(Price.SCALE);
         }

@@ -4,6 +4,8 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -39,6 +41,9 @@ public final class CallContext {
     private final List<Attempt> attempts = Collections.synchronizedList(new ArrayList<>(2));
     private final List<String[]> responseHeaders = new ArrayList<>(0);
     private final List<Consumer<CallOutcome>> whenFinished = new ArrayList<>(0);
+    private final List<Consumer<Exchange>> whenAnswered = new ArrayList<>(0);
+    private final Map<String, String> stepHeaders = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    private volatile BigDecimal fixedPrice;
 
     private final Identity identity;
     private String profile;
@@ -240,6 +245,71 @@ public final class CallContext {
         synchronized (whenFinished) {
             whenFinished.add(action);
         }
+    }
+
+    /**
+     * Runs {@code action} on the exchange once the call's target (its profile or provider route) has returned an
+     * answer, before the answer is written: a step of the profile that must see or wrap what the providers
+     * answered (the response cache records a stream as it passes to the client). Not run when the target failed.
+     * Actions run on the thread that completes the target (an event loop) and must not block.
+     */
+    public void whenAnswered(Consumer<Exchange> action) {
+        synchronized (whenAnswered) {
+            whenAnswered.add(action);
+        }
+    }
+
+    /** Called once by the API route when the target returned an answer. */
+    public void answered(Exchange exchange) {
+        List<Consumer<Exchange>> actions;
+        synchronized (whenAnswered) {
+            if (whenAnswered.isEmpty()) {
+                return;
+            }
+            actions = List.copyOf(whenAnswered);
+            whenAnswered.clear();
+        }
+        for (Consumer<Exchange> action : actions) {
+            action.accept(exchange);
+        }
+    }
+
+    /**
+     * Keeps a request header that a route step reads ({@code x-caravan-cache}): the intake removes every client
+     * header before the routes run, so that none reaches a provider.
+     */
+    public void stepHeader(String name, String value) {
+        synchronized (stepHeaders) {
+            stepHeaders.put(name, value);
+        }
+    }
+
+    /** A request header kept with {@link #stepHeader(String, String)}; null when the client did not send it. */
+    public String stepHeader(String name) {
+        synchronized (stepHeaders) {
+            return stepHeaders.get(name);
+        }
+    }
+
+    /**
+     * Marks the call as answered by the response cache: no provider was asked, the answer came from
+     * {@code provider}'s {@code model} earlier, and the call costs {@code price} whatever its usage (zero by
+     * default). Attempts stay zero.
+     */
+    public void answeredFromCache(String provider, String model, BigDecimal price) {
+        this.provider = provider;
+        this.model = model;
+        this.fixedPrice = price;
+    }
+
+    /** Whether the answer came from the response cache. */
+    public boolean fromCache() {
+        return fixedPrice != null;
+    }
+
+    /** What the call costs regardless of its usage (a cache hit); null when it is priced by its usage. */
+    public BigDecimal fixedPrice() {
+        return fixedPrice;
     }
 
     /** Called once by the step that finishes the call. */

@@ -10,7 +10,8 @@ import org.apache.camel.Exchange;
  * responder) for the step that finishes the call: the ledger's usage event and the access log line.
  *
  * @param status          the HTTP status the client got
- * @param outcome         completed, rejected, error, or how a stream ended (upstream_error, client_gone)
+ * @param outcome         completed, rejected, error, cache_hit (answered completely from the response cache), or
+ *                        how a stream ended (upstream_error, client_gone)
  * @param usage           tokens used; null when no provider answered
  * @param cost            what the call costs; null when nothing is charged
  * @param firstEventNanos when a stream's first event went out; null for one-piece answers
@@ -18,6 +19,11 @@ import org.apache.camel.Exchange;
 public record CallOutcome(int status, String outcome, Usage usage, BigDecimal cost, Long firstEventNanos) {
 
     public static final String PROPERTY = "caravan.outcome";
+
+    /** The outcome of a call answered completely from the response cache (quotas give its tokens back on it). */
+    public static final String CACHE_HIT = "cache_hit";
+
+    public static final String COMPLETED = "completed";
 
     public static CallOutcome of(Exchange exchange) {
         return exchange.getProperty(PROPERTY, CallOutcome.class);

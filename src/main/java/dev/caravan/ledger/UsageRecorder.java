@@ -43,7 +43,7 @@ public final class UsageRecorder {
         exchange.setProperty(UsageEvent.PROPERTY, new UsageEvent(call.requestId(), call.clientRequestId(), identity.userId(), identity.keyId(),
                 call.operation().name().toLowerCase(), call.profile(), call.provider(), call.model(), call.requestedModel(),
                 used.promptTokens(), used.completionTokens(), used.cachedTokens(),
-                charged, usage != null && usage.estimated(), false,
+                charged, usage != null && usage.estimated(), call.fromCache(),
                 status, outcome, latencyMs, ttftMs, call.attemptsMade(), call.reserved() != null,
                 hold != null ? hold.leaseId() : null));
     }

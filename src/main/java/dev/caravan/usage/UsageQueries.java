@@ -18,8 +18,8 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class UsageQueries {
 
-    /** The usage of one period. */
-    public record Totals(long requests, long promptTokens, long completionTokens, BigDecimal cost) {
+    /** The usage of one period; {@code cacheHits} of the requests were answered from the response cache. */
+    public record Totals(long requests, long promptTokens, long completionTokens, BigDecimal cost, long cacheHits) {
     }
 
     /** The usage of one provider/model (either may be null for calls that no provider answered). */
@@ -39,22 +39,25 @@ public class UsageQueries {
     /** Totals for each period {@code [starts[i], ends[i])}, in order, zero for periods without usage. */
     public List<Totals> perPeriod(UUID userId, List<Instant> starts, List<Instant> ends) {
         return jdbc.query("select count(u.request_id) as requests, coalesce(sum(u.prompt_tokens), 0) as prompt_tokens, "
-                + "coalesce(sum(u.completion_tokens), 0) as completion_tokens, coalesce(sum(u.cost), 0) as cost "
+                + "coalesce(sum(u.completion_tokens), 0) as completion_tokens, coalesce(sum(u.cost), 0) as cost, "
+                + "count(u.request_id) filter (where u.cached) as cache_hits "
                 + "from unnest(cast(? as timestamptz[]), cast(? as timestamptz[])) with ordinality as p(starts, ends, i) "
                 + "left join usage_ledger u on u.user_id = ? and u.created_at >= p.starts and u.created_at < p.ends "
                 + "group by p.i order by p.i",
                 (rs, n) -> new Totals(rs.getLong("requests"), rs.getLong("prompt_tokens"), rs.getLong("completion_tokens"),
-                        rs.getBigDecimal("cost")), arrayLiteral(starts), arrayLiteral(ends), userId);
+                        rs.getBigDecimal("cost"), rs.getLong("cache_hits")), arrayLiteral(starts), arrayLiteral(ends), userId);
     }
 
     /** Totals per provider and model in {@code [from, to)}, the costliest first. */
     public List<ModelTotals> perModel(UUID userId, Instant from, Instant to) {
         return jdbc.query("select provider, model, count(*) as requests, sum(prompt_tokens) as prompt_tokens, "
-                + "sum(completion_tokens) as completion_tokens, sum(cost) as cost from usage_ledger "
+                + "sum(completion_tokens) as completion_tokens, sum(cost) as cost, "
+                + "count(*) filter (where cached) as cache_hits from usage_ledger "
                 + "where user_id = ? and created_at >= ? and created_at < ? group by provider, model "
                 + "order by cost desc, provider nulls last, model nulls last",
                 (rs, n) -> new ModelTotals(rs.getString("provider"), rs.getString("model"), new Totals(rs.getLong("requests"),
-                        rs.getLong("prompt_tokens"), rs.getLong("completion_tokens"), rs.getBigDecimal("cost"))),
+                        rs.getLong("prompt_tokens"), rs.getLong("completion_tokens"), rs.getBigDecimal("cost"),
+                        rs.getLong("cache_hits"))),
                 userId, from.atOffset(ZoneOffset.UTC), to.atOffset(ZoneOffset.UTC));
     }
 

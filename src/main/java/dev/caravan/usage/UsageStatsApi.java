@@ -82,12 +82,14 @@ public class UsageStatsApi {
         long prompt = 0;
         long completion = 0;
         BigDecimal cost = BigDecimal.ZERO;
+        long cacheHits = 0;
         for (UsageQueries.Totals day : days) {
             requests += day.requests();
             prompt += day.promptTokens();
             completion += day.completionTokens();
             cost = cost.add(day.cost());
+            cacheHits += day.cacheHits();
         }
-        return new UsageQueries.Totals(requests, prompt, completion, cost);
+        return new UsageQueries.Totals(requests, prompt, completion, cost, cacheHits);
     }
 }
