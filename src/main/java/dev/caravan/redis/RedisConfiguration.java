@@ -1,6 +1,5 @@
 package dev.caravan.redis;
 
-import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -49,12 +48,9 @@ public class RedisConfiguration {
         uri.setTimeout(properties.timeout());
         // a connect that failed is retried on use after a connect timeout at the earliest
         RedisConnection connection = new RedisConnection(client, uri, properties.connectTimeout());
-        // the first connect is awaited at start (briefly), so the first calls find Redis; a failure is not fatal
-        try {
-            connection.connect().get(properties.connectTimeout().toMillis() + 500, TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            // logged by connect(); requests retry it
-        }
+        // the first connect is awaited at start (three tries at most), so the first calls find Redis; a failure is
+        // not fatal: requests retry it
+        connection.connectAtStart(3, properties.connectTimeout().toMillis() + 500);
         return connection;
     }
 

@@ -2,6 +2,7 @@ package dev.caravan.redis;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -57,7 +58,25 @@ public final class RedisConnection implements AutoCloseable {
 
     /** Starts a connect unless one is under way or the last one failed less than the retry interval ago. */
     CompletableFuture<Void> connect() {
-        if (closed || connection != null || System.nanoTime() - nextAttemptNanos < 0
+        return connect(false);
+    }
+
+    /**
+     * Connects at start: a few attempts in a row, each awaited, so that a Redis slow to accept on a loaded machine
+     * does not leave the first calls without it (they would fail open, or miss the cache, until the next retry).
+     */
+    void connectAtStart(int tries, long waitMillis) {
+        for (int i = 0; i < tries && !closed && connection == null; i++) {
+            try {
+                connect(true).get(waitMillis, TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                // logged by connect(); requests retry it
+            }
+        }
+    }
+
+    private CompletableFuture<Void> connect(boolean now) {
+        if (closed || connection != null || !now && System.nanoTime() - nextAttemptNanos < 0
                 || !connecting.compareAndSet(false, true)) {
             return CompletableFuture.completedFuture(null);
         }
