@@ -238,11 +238,13 @@ admin() { # method path [json body]: the response body; fails on a non-2xx answe
     curl -sS --fail-with-body -X "$1" "$GATEWAY_URL$2" -H "Authorization: Bearer $ADMIN_KEY" \
         -H 'Content-Type: application/json' ${3:+-d "$3"}
 }
-USER_ID=$(admin POST /admin/users '{"name":"bench","email":"bench@caravan.local"}' | jq -er .id) \
+# limits far above what the bench sends, for the user and its key: the quota step runs on every call (its Redis
+# script), and never refuses
+USER_ID=$(admin POST /admin/users '{"name":"bench","email":"bench@caravan.local","rate_limit_rpm":2000000000,"rate_limit_tpm":2000000000}' \
+    | jq -er .id) \
     || die "could not create the bench user"
 admin POST "/admin/users/$USER_ID/credits" '{"kind":"topup","amount":1000000,"reason":"benchmark"}' >/dev/null \
     || die "could not top up the bench user"
-# limits far above what the bench sends: the quota step runs on every call (its Redis script), and never refuses
 API_KEY=$(admin POST "/admin/users/$USER_ID/keys" '{"name":"bench","rate_limit_rpm":2000000000,"rate_limit_tpm":2000000000}' \
     | jq -er .key) || die "could not issue a key"
 

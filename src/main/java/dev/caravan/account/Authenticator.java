@@ -138,7 +138,8 @@ public class Authenticator {
             throw refuse(credentials, key.prefix(), 403, "referrer_not_allowed",
                     "This API key may not be used from this site.");
         }
-        return new Identity(key.userId(), key, key.admin(), key.scopes(), key.prefix());
+        return new Identity(key.userId(), key, key.admin(), key.scopes(), key.prefix(), found.get().userRpm(),
+                found.get().userTpm());
     }
 
     /**
@@ -168,7 +169,8 @@ public class Authenticator {
         if (user.isEmpty() || user.get().disabled()) {
             throw refuse(credentials, "jwt", 401, "invalid_token", "The bearer token's subject is not an active user.");
         }
-        return new Identity(claims.userId(), null, false, claims.scopes(), "jwt:" + claims.userId());
+        return new Identity(claims.userId(), null, false, claims.scopes(), "jwt:" + claims.userId(),
+                user.get().rateLimitRpm(), user.get().rateLimitTpm());
     }
 
     private ApiException refuse(Credentials credentials, String keyPrefix, int status, String code, String message) {

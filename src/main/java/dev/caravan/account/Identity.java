@@ -6,8 +6,17 @@ import java.util.UUID;
 /**
  * Who is calling: a user, through one of their API keys (null for a JWT), with the scopes and budgets
  * that apply to this call.
+ *
+ * @param userRpm the user's own requests-per-minute limit; null when the configured default applies
+ * @param userTpm the user's own tokens-per-minute limit; null when the configured default applies
  */
-public record Identity(UUID userId, ApiKey key, boolean admin, List<String> scopes, String label) {
+public record Identity(UUID userId, ApiKey key, boolean admin, List<String> scopes, String label, Integer userRpm,
+        Integer userTpm) {
+
+    /** A caller whose user has no limits of its own. */
+    public Identity(UUID userId, ApiKey key, boolean admin, List<String> scopes, String label) {
+        this(userId, key, admin, scopes, label, null, null);
+    }
 
     public static final String PROPERTY = "caravan.identity";
 

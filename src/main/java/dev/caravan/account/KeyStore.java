@@ -29,14 +29,20 @@ public class KeyStore {
         this.jdbc = jdbc;
     }
 
-    /** A key found by its hash, with whether its owner is disabled. */
-    public record Found(ApiKey key, byte[] hash, boolean userDisabled) {
+    /** A key found by its hash, with whether its owner is disabled and the owner's own rate limits. */
+    public record Found(ApiKey key, byte[] hash, boolean userDisabled, Integer userRpm, Integer userTpm) {
+
+        public Found(ApiKey key, byte[] hash, boolean userDisabled) {
+            this(key, hash, userDisabled, null, null);
+        }
     }
 
     public Optional<Found> findByHash(byte[] hash) {
-        return jdbc.query("select k.key_hash, u.disabled as user_disabled, " + prefixed("k") + " from api_keys k "
+        return jdbc.query("select k.key_hash, u.disabled as user_disabled, u.rate_limit_rpm as user_rpm, "
+                + "u.rate_limit_tpm as user_tpm, " + prefixed("k") + " from api_keys k "
                 + "join users u on u.id = k.user_id where k.key_hash = ?",
-                (rs, n) -> new Found(ROW.mapRow(rs, n), rs.getBytes("key_hash"), rs.getBoolean("user_disabled")),
+                (rs, n) -> new Found(ROW.mapRow(rs, n), rs.getBytes("key_hash"), rs.getBoolean("user_disabled"),
+                        (Integer) rs.getObject("user_rpm"), (Integer) rs.getObject("user_tpm")),
                 (Object) hash).stream().findFirst();
     }
 

@@ -13,12 +13,19 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class UserStore {
 
-    /** A user of the gateway. */
-    public record User(UUID id, String email, String name, boolean disabled, Instant createdAt) {
+    /**
+     * A user of the gateway.
+     *
+     * @param rateLimitRpm requests per minute across all of the user's keys; null for caravan.quota.user-rpm
+     * @param rateLimitTpm tokens per minute across all of the user's keys; null for caravan.quota.user-tpm
+     */
+    public record User(UUID id, String email, String name, boolean disabled, Integer rateLimitRpm,
+            Integer rateLimitTpm, Instant createdAt) {
     }
 
     private static final RowMapper<User> ROW = (rs, n) -> new User(rs.getObject("id", UUID.class), rs.getString("email"),
-            rs.getString("name"), rs.getBoolean("disabled"), rs.getTimestamp("created_at").toInstant());
+            rs.getString("name"), rs.getBoolean("disabled"), (Integer) rs.getObject("rate_limit_rpm"),
+            (Integer) rs.getObject("rate_limit_tpm"), rs.getTimestamp("created_at").toInstant());
 
     private final JdbcTemplate jdbc;
 
@@ -48,5 +55,10 @@ public class UserStore {
     public boolean update(UUID id, String email, String name, Boolean disabled) {
         return jdbc.update("update users set email = coalesce(?, email), name = coalesce(?, name), "
                 + "disabled = coalesce(?, disabled) where id = ?", email, name, disabled, id) == 1;
+    }
+
+    /** Sets the user's own rate limits (null: the configured default applies). */
+    public void rateLimits(UUID id, Integer rpm, Integer tpm) {
+        jdbc.update("update users set rate_limit_rpm = ?, rate_limit_tpm = ? where id = ?", rpm, tpm, id);
     }
 }

@@ -23,6 +23,8 @@ final class AdminViews {
         JsonOut.putText(node, "email", user.email());
         node.put("name", user.name());
         node.put("disabled", user.disabled());
+        JsonOut.putInt(node, "rate_limit_rpm", user.rateLimitRpm());
+        JsonOut.putInt(node, "rate_limit_tpm", user.rateLimitTpm());
         JsonOut.putTime(node, "created_at", user.createdAt());
         return node;
     }

@@ -29,8 +29,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 public class UserAdmin {
 
-    private static final Set<String> CREATE_FIELDS = Set.of("email", "name");
-    private static final Set<String> UPDATE_FIELDS = Set.of("email", "name", "disabled");
+    private static final Set<String> CREATE_FIELDS = Set.of("email", "name", "rate_limit_rpm", "rate_limit_tpm");
+    private static final Set<String> UPDATE_FIELDS = Set.of("email", "name", "disabled", "rate_limit_rpm",
+            "rate_limit_tpm");
     private static final int NAME_MAX = 200;
     private static final int EMAIL_MAX = 254;
 
@@ -61,13 +62,23 @@ public class UserAdmin {
         JsonFields.rejectUnknown(body, CREATE_FIELDS);
         String name = JsonFields.requiredText(body, "name", NAME_MAX);
         String email = email(body);
+        Integer rpm = JsonFields.optionalPositiveInt(body, "rate_limit_rpm");
+        Integer tpm = JsonFields.optionalPositiveInt(body, "rate_limit_tpm");
         UserStore.User user;
         try {
-            user = transactions.execute(status -> users.create(email, name));
+            user = transactions.execute(status -> {
+                UserStore.User created = users.create(email, name);
+                if (rpm != null || tpm != null) {
+                    users.rateLimits(created.id(), rpm, tpm);
+                    created = users.find(created.id()).orElseThrow();
+                }
+                return created;
+            });
         } catch (DuplicateKeyException e) {
             throw emailTaken(email);
         }
-        audit.record(request, "user.create", user.id(), "name=" + name + (email == null ? "" : " email=" + email));
+        audit.record(request, "user.create", user.id(), "name=" + name + (email == null ? "" : " email=" + email)
+                + (rpm == null && tpm == null ? "" : " " + limits(rpm, tpm)));
         return ApiReply.created(withWallet(user));
     }
 
@@ -85,13 +96,14 @@ public class UserAdmin {
         return ApiReply.ok(withWallet(lookups.user(request)));
     }
 
-    /** {@code PATCH /admin/users/{id}}: email, name, disabled. */
+    /** {@code PATCH /admin/users/{id}}: email, name, disabled, rate limits (null clears one). */
     public ApiReply update(ApiRequest request) {
         UserStore.User user = lookups.user(request);
         ObjectNode body = request.body();
         JsonFields.rejectUnknown(body, UPDATE_FIELDS);
         if (body.isEmpty()) {
-            throw ApiException.invalid("Nothing to update: set at least one of email, name, disabled.", null, "empty_update");
+            throw ApiException.invalid("Nothing to update: set at least one of email, name, disabled, rate_limit_rpm, "
+                    + "rate_limit_tpm.", null, "empty_update");
         }
         String email = null;
         if (body.has("email")) {
@@ -109,14 +121,27 @@ public class UserAdmin {
         if (Boolean.TRUE.equals(disabled)) {
             refuseSelf(request, user.id());
         }
+        Integer rpm = body.has("rate_limit_rpm") ? JsonFields.optionalPositiveInt(body, "rate_limit_rpm")
+                : user.rateLimitRpm();
+        Integer tpm = body.has("rate_limit_tpm") ? JsonFields.optionalPositiveInt(body, "rate_limit_tpm")
+                : user.rateLimitTpm();
+        boolean limitsChanged = body.has("rate_limit_rpm") || body.has("rate_limit_tpm");
+        String finalEmail = email;
         try {
-            users.update(user.id(), email, name, disabled);
+            transactions.executeWithoutResult(status -> {
+                users.update(user.id(), finalEmail, name, disabled);
+                if (limitsChanged) {
+                    users.rateLimits(user.id(), rpm, tpm);
+                }
+            });
         } catch (DuplicateKeyException e) {
             throw emailTaken(email);
         }
-        // a disabled flag is part of what the authenticator caches with each key
+        // the disabled flag and the user's rate limits are part of what the authenticator caches with each key
         keyCaches.keysChanged();
-        audit.record(request, "user.update", user.id(), changes(email, name, disabled));
+        String changes = changes(email, name, disabled);
+        audit.record(request, "user.update", user.id(),
+                limitsChanged ? (changes + " " + limits(rpm, tpm)).trim() : changes);
         return ApiReply.ok(withWallet(users.find(user.id()).orElseThrow()));
     }
 
@@ -167,6 +192,10 @@ public class UserAdmin {
     private static ApiException emailTaken(String email) {
         return new ApiException(new OpenAiError(409, "A user with the email " + email + " already exists.",
                 OpenAiError.INVALID_REQUEST, "email", "email_taken"));
+    }
+
+    private static String limits(Integer rpm, Integer tpm) {
+        return "rate_limit_rpm=" + rpm + " rate_limit_tpm=" + tpm;
     }
 
     private static String changes(String email, String name, Boolean disabled) {

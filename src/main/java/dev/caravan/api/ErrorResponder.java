@@ -31,7 +31,8 @@ public class ErrorResponder {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         CallContext call = CallContext.of(exchange);
         OpenAiError error = errorFor(failure, call);
-        if (error.status() >= 500 && !(failure instanceof ProviderFailureException)) {
+        // a refusal Caravan chose (an ApiException) is not an internal error, and says so to the client itself
+        if (error.status() >= 500 && !(failure instanceof ProviderFailureException) && !(failure instanceof ApiException)) {
             try (MDC.MDCCloseable ignored = call == null ? null : call.inLogs()) {
                 LOG.error("internal error: {}: {}", failure == null ? "unknown" : failure.getClass().getName(),
                         failure == null ? "" : failure.getMessage());

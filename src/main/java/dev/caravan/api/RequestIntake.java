@@ -20,6 +20,7 @@ import dev.caravan.openai.ApiException;
 import dev.caravan.openai.Json;
 import dev.caravan.openai.OpenAiError;
 import dev.caravan.routing.ModelResolver;
+import dev.caravan.routing.RawModelRoutes;
 import io.vertx.core.http.HttpServerResponse;
 import dev.caravan.eventloop.OffLoop;
 import org.apache.camel.Exchange;
@@ -158,6 +159,9 @@ public class RequestIntake {
                     + "`.", OpenAiError.PERMISSION, "model", "model_not_allowed"));
         }
         exchange.setProperty(TARGET_PROPERTY, target);
+        if (call.rawProvider() != null) {
+            exchange.setProperty(RawModelRoutes.PROVIDER_PROPERTY, call.rawProvider());
+        }
         // nothing the client sent as a header travels further (auth, cookies, hop-by-hop headers)
         in.removeHeaders("*");
         in.setBody(null);

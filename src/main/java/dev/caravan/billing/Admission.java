@@ -72,5 +72,6 @@ public class Admission {
     private static void admitted(Exchange exchange, CallContext call, CostEstimator.Estimate estimate, CreditHold hold) {
         exchange.setProperty(CreditHold.PROPERTY, hold);
         call.reserved(estimate.cost());
+        call.outputAllowance(estimate.maxOutputTokens());
     }
 }

@@ -1,11 +1,11 @@
 package dev.caravan.cache;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import dev.caravan.redis.RedisConnection;
+import dev.caravan.redis.ThrottledWarning;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,7 +21,6 @@ import org.slf4j.LoggerFactory;
 final class CacheLookup {
 
     private static final Logger LOG = LoggerFactory.getLogger(CacheLookup.class);
-    private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final RedisConnection redis;
     private final CacheStore store;
@@ -29,8 +28,8 @@ final class CacheLookup {
     private final Counter misses;
     private final Counter bypasses;
     private final Counter failures;
-    private final AtomicLong nextWarning = new AtomicLong(System.nanoTime());
-    private final AtomicLong unwarned = new AtomicLong();
+    private final ThrottledWarning warning = new ThrottledWarning(LOG,
+            "response cache: Redis lookup failed, answered as a miss: {}", Duration.ofMinutes(1));
 
     CacheLookup(RedisConnection redis, CacheStore store, MeterRegistry meters) {
         this.redis = redis;
@@ -75,14 +74,6 @@ final class CacheLookup {
     /** Redis did not answer: counted, and logged at most once a minute (without the key: it names a user). */
     void failed(String why) {
         failures.increment();
-        long now = System.nanoTime();
-        long next = nextWarning.get();
-        if (now - next >= 0 && nextWarning.compareAndSet(next, now + WARN_EVERY_NANOS)) {
-            long more = unwarned.getAndSet(0);
-            LOG.warn("response cache: Redis lookup failed, answered as a miss: {}{}", why,
-                    more > 0 ? " (" + more + " more since the last warning)" : "");
-        } else {
-            unwarned.incrementAndGet();
-        }
+        warning.warn(why);
     }
 }

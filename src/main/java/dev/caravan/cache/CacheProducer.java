@@ -59,45 +59,80 @@ final class CacheProducer extends DefaultAsyncProducer {
     public boolean process(Exchange exchange, AsyncCallback callback) {
         CallContext call = CallContext.of(exchange);
         if (call == null || call.operation() != Operation.CHAT || call.identity() == null || call.identity().warmUp()) {
-            callback.done(true);
-            return true;
+            return admitted(exchange, call, callback, () -> { });
         }
         if (!cacheable(call)) {
-            call.responseHeader(CacheHeaders.STATUS, CacheHeaders.BYPASS);
-            lookup.bypass();
-            callback.done(true);
-            return true;
+            return admitted(exchange, call, callback, () -> {
+                call.responseHeader(CacheHeaders.STATUS, CacheHeaders.BYPASS);
+                lookup.bypass();
+            });
         }
         String key = key(call);
         long ttlSeconds = ttlSeconds(call);
         CompletionStage<byte[]> reply;
         try {
+            // sent right behind the quota step's script when that step left its decision to this one
             reply = lookup.get(key);
         } catch (RuntimeException e) {
             reply = null;
             lookup.failed(e.toString());
         }
         if (reply == null) {
-            lookup.failed("Redis is not connected");
-            miss(call, key, ttlSeconds);
-            callback.done(true);
-            return true;
+            return admitted(exchange, call, callback, () -> {
+                lookup.failed("Redis is not connected");
+                miss(call, key, ttlSeconds);
+            });
         }
+        CompletionStage<RuntimeException> admission = call.takePendingAdmission();
         Context context = exchange.getProperty(UpstreamComponent.CONTEXT_PROPERTY, Context.class);
         RedisReplies.on(context != null ? context : Vertx.currentContext(), reply, (value, failure) -> {
-            try (MDC.MDCCloseable ignored = call.inLogs()) {
+            Runnable lookedUp = () -> {
                 if (failure != null) {
                     lookup.failed(failure.toString());
                     miss(call, key, ttlSeconds);
                 } else if (value == null || !hit(exchange, call, value)) {
                     miss(call, key, ttlSeconds);
                 }
-            } catch (RuntimeException e) {
-                exchange.setException(e);
+            };
+            if (admission == null) {
+                finish(exchange, call, null, lookedUp, callback);
+            } else {
+                // Redis answers in order: the quota's reply came first, so this completes at once
+                admission.whenComplete((refusal, error) -> finish(exchange, call, refusal != null ? refusal : error,
+                        lookedUp, callback));
             }
-            callback.done(false);
         });
         return false;
+    }
+
+    /**
+     * Runs {@code then} and goes on once the quota step's pending decision, if it left one, admitted the call; a
+     * refused call fails with the refusal and the cache is neither read nor told about it.
+     */
+    private static boolean admitted(Exchange exchange, CallContext call, AsyncCallback callback, Runnable then) {
+        CompletionStage<RuntimeException> admission = call == null ? null : call.takePendingAdmission();
+        if (admission == null) {
+            then.run();
+            callback.done(true);
+            return true;
+        }
+        admission.whenComplete((refusal, error) -> finish(exchange, call, refusal != null ? refusal : error, then,
+                callback));
+        return false;
+    }
+
+    private static void finish(Exchange exchange, CallContext call, Throwable refusal, Runnable then,
+            AsyncCallback callback) {
+        try (MDC.MDCCloseable ignored = call.inLogs()) {
+            if (refusal != null) {
+                exchange.setException(refusal);
+            } else {
+                then.run();
+            }
+        } catch (RuntimeException e) {
+            exchange.setException(e);
+        }
+        callback.done(false);
     }
 
     /** Whether the request may be answered from, and stored in, the cache. */

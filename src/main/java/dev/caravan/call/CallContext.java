@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -44,10 +45,13 @@ public final class CallContext {
     private final List<Consumer<Exchange>> whenAnswered = new ArrayList<>(0);
     private final Map<String, String> stepHeaders = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     private volatile BigDecimal fixedPrice;
+    private volatile long outputAllowance = -1;
+    private volatile CompletionStage<RuntimeException> pendingAdmission;
 
     private final Identity identity;
     private String profile;
     private String rawModel;
+    private String rawProvider;
     private BigDecimal reserved;
     private volatile String provider;
     private volatile String model;
@@ -155,6 +159,18 @@ public final class CallContext {
         this.reserved = reserved;
     }
 
+    /**
+     * The output tokens the call may use at most, as its credit hold counted them ({@code max_completion_tokens}
+     * or {@code max_tokens} times {@code n}, else the model's {@code max_output}); -1 before the call was admitted.
+     */
+    public long outputAllowance() {
+        return outputAllowance;
+    }
+
+    public void outputAllowance(long tokens) {
+        this.outputAllowance = tokens;
+    }
+
     public String profile() {
         return profile;
     }
@@ -170,6 +186,15 @@ public final class CallContext {
 
     public void rawModel(String rawModel) {
         this.rawModel = rawModel;
+    }
+
+    /** The provider instance of a raw {@code provider/model} id; null for profiles. */
+    public String rawProvider() {
+        return rawProvider;
+    }
+
+    public void rawProvider(String rawProvider) {
+        this.rawProvider = rawProvider;
     }
 
     public void recordAttempt(Attempt attempt) {
@@ -234,6 +259,22 @@ public final class CallContext {
         synchronized (responseHeaders) {
             return responseHeaders.isEmpty() ? List.of() : List.copyOf(responseHeaders);
         }
+    }
+
+    /**
+     * Leaves an admission decision that is still on its way (the quota step's Redis script) to the next step, which
+     * sends its own Redis command behind it on the same connection and so gets both replies in one round trip. The
+     * decision completes with the refusal to fail the call with, or null: the call is admitted.
+     */
+    public void pendingAdmission(CompletionStage<RuntimeException> decision) {
+        this.pendingAdmission = decision;
+    }
+
+    /** The admission decision left by {@link #pendingAdmission}, once: the caller must await it before going on. */
+    public CompletionStage<RuntimeException> takePendingAdmission() {
+        CompletionStage<RuntimeException> decision = pendingAdmission;
+        pendingAdmission = null;
+        return decision;
     }
 
     /**

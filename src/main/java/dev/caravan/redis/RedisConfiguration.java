@@ -1,5 +1,7 @@
 package dev.caravan.redis;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -8,6 +10,7 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -29,10 +32,16 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 @EnableConfigurationProperties(RedisProperties.class)
 public class RedisConfiguration {
 
-    /** One set of Lettuce I/O threads for both clients (Spring Boot's own backs off). */
+    /**
+     * One set of Lettuce I/O threads for both clients (Spring Boot's own backs off). A lost connection is
+     * reconnected with a backoff capped at one second, not Lettuce's default 30 s, so the gateway uses a Redis that
+     * came back within a second or so; one connect attempt a second per replica is no load on anything.
+     */
     @Bean(destroyMethod = "shutdown")
     public ClientResources redisClientResources() {
-        return DefaultClientResources.create();
+        return DefaultClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .build();
     }
 
     @Bean(destroyMethod = "shutdown")

@@ -7,7 +7,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Turns the {@code model} a client sent into the endpoint that serves it: a profile name goes to its
- * {@code direct:profile-<name>} route, a {@code provider/model} id straight to that provider.
+ * {@code direct:profile-<name>} route, a {@code provider/model} id to the {@link RawModelRoutes raw-model route},
+ * which applies the default quota and calls that provider.
  */
 @Component
 public class ModelResolver {
@@ -30,7 +31,8 @@ public class ModelResolver {
             ProviderInfo provider = catalog.provider(model.substring(0, slash));
             if (provider != null && provider.offered()) {
                 call.rawModel(model.substring(slash + 1));
-                return "provider:" + provider.name();
+                call.rawProvider(provider.name());
+                return RawModelRoutes.ENDPOINT;
             }
         }
         throw modelNotFound(model);

@@ -30,7 +30,7 @@ class AdminBootstrapTest {
     private final KeyService keyService = mock(KeyService.class);
     private final AuditLog audit = mock(AuditLog.class);
     private final UserStore.User admin = new UserStore.User(UUID.randomUUID(), "admin@caravan.local", "Administrator",
-            false, Instant.now());
+            false, null, null, Instant.now());
     private final ByteArrayOutputStream console = new ByteArrayOutputStream();
     private PrintStream originalOut;
 

@@ -86,6 +86,11 @@ public abstract class GatewayTestSupport {
         registry.add("camel.main.routes-reload-directory", TEST_ROUTES::toString);
         registry.add("caravan.redis.url", () -> "${test.redis.url:redis://127.0.0.1:6379}");
         registry.add("caravan.http.max-request-size", () -> "256KB");
+        // the shipped profiles' quota step: far from any test's load, unless a test sets test.quota.* itself
+        registry.add("caravan.quota.key-rpm", () -> "${test.quota.key-rpm:1000000}");
+        registry.add("caravan.quota.user-rpm", () -> "${test.quota.user-rpm:1000000}");
+        registry.add("caravan.quota.key-tpm", () -> "${test.quota.key-tpm:1000000000}");
+        registry.add("caravan.quota.user-tpm", () -> "${test.quota.user-tpm:1000000000}");
         registry.add("server.port", () -> 0);
         // a test context starts cold; a test may set test.warm-up.calls (WarmUpTest)
         registry.add("caravan.warm-up.calls", () -> "${test.warm-up.calls:0}");
