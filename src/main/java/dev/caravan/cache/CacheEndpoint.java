@@ -77,7 +77,7 @@ public class CacheEndpoint extends DefaultEndpoint {
     }
 
     public void setTtl(String ttl) {
-        this.ttl = DurationStyle.detectAndParse(ttl);
+        this.ttl = duration(ttl);
     }
 
     public Duration getMaxTtl() {
@@ -85,7 +85,14 @@ public class CacheEndpoint extends DefaultEndpoint {
     }
 
     public void setMaxTtl(String maxTtl) {
-        this.maxTtl = DurationStyle.detectAndParse(maxTtl);
+        this.maxTtl = duration(maxTtl);
+    }
+
+    /** {@code 30s}, {@code 10m}, {@code 1h}, or a bare number of seconds, as {@code x-caravan-cache-ttl} counts. */
+    private static Duration duration(String text) {
+        String trimmed = text.trim();
+        return trimmed.chars().allMatch(Character::isDigit) && !trimmed.isEmpty()
+                ? Duration.ofSeconds(Long.parseLong(trimmed)) : DurationStyle.detectAndParse(trimmed);
     }
 
     public boolean isShared() {

@@ -1,6 +1,8 @@
 package dev.caravan.redis;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.ClientOptions;
@@ -11,6 +13,14 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.Transports;
+import io.lettuce.core.metrics.CommandLatencyRecorder;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -19,8 +29,8 @@ import org.springframework.data.redis.connection.lettuce.LettuceClientConfigurat
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
- * Caravan's Redis: the server ({@code caravan.redis.url}, or an embedded one) and the one Lettuce connection to
- * it. Commands time out after {@code caravan.redis.timeout} and are rejected at once while disconnected, so a
+ * Caravan's Redis: the server ({@code caravan.redis.url}, or an embedded one) and Caravan's Lettuce connections to
+ * it, one on each Vert.x event loop and one for other threads ({@link RedisConnection}). Commands time out after {@code caravan.redis.timeout} and are rejected at once while disconnected, so a
  * Redis outage costs a request at most that timeout, never a hang.
  * <p>
  * Spring Data's {@link RedisConnectionFactory} points at the same server with the same options and Netty
@@ -32,6 +42,8 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 @EnableConfigurationProperties(RedisProperties.class)
 public class RedisConfiguration {
 
+    private static final Logger LOG = LoggerFactory.getLogger(RedisConfiguration.class);
+
     /**
      * One set of Lettuce I/O threads for both clients (Spring Boot's own backs off). A lost connection is
      * reconnected with a backoff capped at one second, not Lettuce's default 30 s, so the gateway uses a Redis that
@@ -39,9 +51,14 @@ public class RedisConfiguration {
      */
     @Bean(destroyMethod = "shutdown")
     public ClientResources redisClientResources() {
+        return resources().build();
+    }
+
+    private static DefaultClientResources.Builder resources() {
         return DefaultClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
-                .build();
+                // Lettuce's own per-command latency histograms: exported nowhere, and a cost on every command
+                .commandLatencyRecorder(CommandLatencyRecorder.disabled());
     }
 
     @Bean(destroyMethod = "shutdown")
@@ -52,13 +69,30 @@ public class RedisConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    public RedisConnection redisConnection(RedisClient client, RedisServerAddress address, RedisProperties properties) {
+    public RedisConnection redisConnection(RedisClient client, ClientResources resources, Vertx vertx,
+            RedisServerAddress address, RedisProperties properties) {
         RedisURI uri = RedisURI.create(address.url());
         uri.setTimeout(properties.timeout());
         // a connect that failed is retried on use after a connect timeout at the earliest
-        RedisConnection connection = new RedisConnection(client, uri, properties.connectTimeout());
-        // the first connect is awaited at start (three tries at most), so the first calls find Redis; a failure is
-        // not fatal: requests retry it
+        RedisLink shared = new RedisLink(client, uri, properties.connectTimeout(), false);
+        List<RedisConnection.LoopLink> loops = new ArrayList<>();
+        EventLoopGroup group = vertx.nettyEventLoopGroup();
+        if (Transports.eventLoopGroupClass().isInstance(group)) {
+            for (EventExecutor loop : group) {
+                // the loop's own client: its resources lend it the loop and share the computation threads
+                ClientResources own = resources().eventLoopGroupProvider(new LentEventLoop((EventLoop) loop))
+                        .eventExecutorGroup(resources.eventExecutorGroup()).timer(resources.timer()).build();
+                RedisClient loopClient = RedisClient.create(own);
+                loopClient.setOptions(clientOptions(properties));
+                loops.add(new RedisConnection.LoopLink(loop, new RedisLink(loopClient, uri, properties.connectTimeout(),
+                        true), loopClient, own));
+            }
+        } else {
+            LOG.info("Vert.x and Lettuce use different Netty transports here: event loops share one Redis connection");
+        }
+        RedisConnection connection = new RedisConnection(shared, loops);
+        // the first connects are awaited at start (three tries at most), so the first calls find Redis; a failure
+        // is not fatal: requests retry it
         connection.connectAtStart(3, properties.connectTimeout().toMillis() + 500);
         return connection;
     }

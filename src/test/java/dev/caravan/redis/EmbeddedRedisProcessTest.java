@@ -27,9 +27,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The quick start with the embedded Redis: the gateway runs as its own JVM without a REDIS_URL, starts its
- * redis-server, reports it in {@code /health} and serves; killed with its Redis watchdog, it leaves that server
- * running, which the next start stops; killed alone, its watchdog stops the server. Two starts on one data
- * directory, in order, so initdb runs once.
+ * redis-server, reports it in {@code /health} and serves, its quotas counted there; killed with its Redis
+ * watchdog, it leaves that server running, which the next start stops; killed alone, its watchdog stops the
+ * server. Two starts on one data directory, in order, so initdb runs once.
  */
 @EnabledOnOs({OS.LINUX, OS.MAC})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -68,7 +68,11 @@ class EmbeddedRedisProcessTest {
         assertThat(health.at("/redis/embedded").asBoolean()).isTrue();
         assertThat(health.at("/redis/ping_ms").isNumber()).isTrue();
         assertThat(health.get("status").asText()).isEqualTo("ok");
-        assertThat(first.chatAsNewUser(adminKey).statusCode()).isEqualTo(200);
+        var chat = first.chatAsNewUser(adminKey);
+        assertThat(chat.statusCode()).isEqualTo(200);
+        // the demo profile's quota step counted the call in the embedded Redis (application.yaml's defaults)
+        assertThat(chat.headers().firstValue("x-ratelimit-limit-requests")).hasValue("1000");
+        assertThat(chat.headers().firstValue("x-ratelimit-remaining-requests")).hasValue("999");
         assertThat(GatewayProcess.alive(server)).isTrue();
     }
 

@@ -7,12 +7,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import dev.caravan.embedded.DataDirInUseException;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.resource.ClientResources;
+import io.vertx.core.Vertx;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -47,12 +49,14 @@ class EmbeddedRedisTest {
     private ClientResources resources;
     private RedisClient client;
     private RedisConnection connection;
+    private final Vertx vertx = Vertx.vertx();
 
     @AfterEach
     void stop() {
         if (connection != null) {
             connection.close();
         }
+        vertx.close();
         if (client != null) {
             client.shutdown();
         }
@@ -72,6 +76,32 @@ class EmbeddedRedisTest {
         assertThat(redis.url()).isEqualTo("redis://127.0.0.1:" + redis.port());
         RedisAsyncCommands<byte[], byte[]> commands = connect(new RedisServerAddress(redis.url(), true));
         assertThat(commands.ping().get(5, TimeUnit.SECONDS)).isEqualTo("PONG");
+    }
+
+    @Test
+    void aCommandSentFromAnEventLoopIsWrittenAndAnsweredOnThatLoop() throws Exception {
+        redis = EmbeddedRedis.start(root.resolve("redis"), DataSize.ofMegabytes(64));
+        RedisAsyncCommands<byte[], byte[]> other = connect(new RedisServerAddress(redis.url(), true));
+        CompletableFuture<List<String>> threads = new CompletableFuture<>();
+
+        vertx.runOnContext(ignored -> {
+            String caller = Thread.currentThread().getName();
+            RedisAsyncCommands<byte[], byte[]> commands = connection.async();
+            if (commands == null || commands == other) {
+                threads.completeExceptionally(new AssertionError("the event loop has no connection of its own"));
+                return;
+            }
+            commands.ping().thenAccept(pong -> threads.complete(List.of(caller, Thread.currentThread().getName(), pong)));
+        });
+
+        List<String> names = threads.get(10, TimeUnit.SECONDS);
+        assertThat(names.get(0)).startsWith("vert.x-eventloop-thread-");
+        assertThat(names.get(1)).isEqualTo(names.get(0));
+        assertThat(names.get(2)).isEqualTo("PONG");
+        // a thread that is no event loop has the connection Lettuce's own I/O threads serve
+        String otherThread = other.ping().thenApply(pong -> Thread.currentThread().getName()).toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
+        assertThat(otherThread).doesNotStartWith("vert.x-eventloop-thread-");
     }
 
     @Test
@@ -195,7 +225,7 @@ class EmbeddedRedisTest {
     private RedisAsyncCommands<byte[], byte[]> connect(RedisServerAddress address) {
         resources = configuration.redisClientResources();
         client = configuration.redisClient(resources, PROPERTIES);
-        connection = configuration.redisConnection(client, address, PROPERTIES);
+        connection = configuration.redisConnection(client, resources, vertx, address, PROPERTIES);
         return await().atMost(Duration.ofSeconds(10)).until(connection::async, commands -> commands != null);
     }
 

@@ -14,10 +14,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** While Redis cannot be reached, requests find it unavailable at once and do not each start a connect. */
-class RedisConnectionTest {
+class RedisLinkTest {
 
     private final RedisClient client = RedisClient.create();
-    private RedisConnection connection;
+    private RedisLink connection;
 
     @AfterEach
     void close() {
@@ -29,7 +29,8 @@ class RedisConnectionTest {
 
     @Test
     void afterAFailedConnectRequestsDoNotRetryWithinTheRetryInterval() throws Exception {
-        connection = new RedisConnection(client, RedisURI.create("redis://127.0.0.1:" + closedPort()), Duration.ofMinutes(1));
+        connection = new RedisLink(client, RedisURI.create("redis://127.0.0.1:" + closedPort()), Duration.ofMinutes(1),
+                false);
         connection.connect().get(10, TimeUnit.SECONDS);
 
         for (int request = 0; request < 100; request++) {
@@ -42,7 +43,7 @@ class RedisConnectionTest {
 
     @Test
     void onceTheRetryIntervalHasPassedTheNextRequestConnectsAgain() throws Exception {
-        connection = new RedisConnection(client, RedisURI.create("redis://127.0.0.1:" + closedPort()), Duration.ZERO);
+        connection = new RedisLink(client, RedisURI.create("redis://127.0.0.1:" + closedPort()), Duration.ZERO, false);
         connection.connect().get(10, TimeUnit.SECONDS);
 
         assertThat(connection.async()).isNull();
