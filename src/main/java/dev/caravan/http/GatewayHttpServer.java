@@ -1,5 +1,13 @@
 package dev.caravan.http;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Promise;
+import io.vertx.core.Verticle;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.AllowForwardHeaders;
@@ -19,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * upgrade and then allow 100 concurrent streams per connection: clients that upgrade (Java's HttpClient does)
  * had calls refused past 100 in flight. The server is started here with its own options, on the router Camel
  * built (Camel's outer router only mounts it at {@code /} and adds nothing Caravan uses).</li>
+ * <li>One server per event loop ({@code caravan.http.event-loops}, default one per core), all on the one port:
+ * Vert.x shares the listening socket and hands each new connection to the next of them. Camel starts one, so
+ * every request, and the whole model call that runs on its loop, would be served by a single thread: one core,
+ * whatever the machine has.</li>
  * </ul>
  */
 final class GatewayHttpServer extends VertxPlatformHttpServer {
@@ -27,17 +39,22 @@ final class GatewayHttpServer extends VertxPlatformHttpServer {
 
     private final VertxPlatformHttpServerConfiguration configuration;
     private final AllowForwardHeaders forwardedHeaders;
-    private volatile HttpServer server;
+    private final int eventLoops;
+    private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
+    private volatile String deployment;
 
     /**
      * @param forwardedHeaders which proxy headers say who the client is ({@code X-Forwarded-For}, RFC 7239
      *     {@code Forwarded}); NONE unless Caravan runs behind a proxy that sets them, or callers could pose as
      *     any address in a key's allowlist
+     * @param eventLoops       how many event loops serve requests: one server instance on each
      */
-    GatewayHttpServer(VertxPlatformHttpServerConfiguration configuration, AllowForwardHeaders forwardedHeaders) {
+    GatewayHttpServer(VertxPlatformHttpServerConfiguration configuration, AllowForwardHeaders forwardedHeaders,
+            int eventLoops) {
         super(configuration);
         this.configuration = configuration;
         this.forwardedHeaders = forwardedHeaders;
+        this.eventLoops = Math.max(1, eventLoops);
     }
 
     @Override
@@ -54,29 +71,42 @@ final class GatewayHttpServer extends VertxPlatformHttpServer {
     @Override
     protected void startServer() {
         HttpServerOptions options = new HttpServerOptions().setHttp2ClearTextEnabled(false);
-        server = getVertx().createHttpServer(options).requestHandler(router())
-                .listen(configuration.getBindPort(), configuration.getBindHost())
+        // port 0 is a random port per server in Vert.x; a negative one is a random port the servers share
+        int port = configuration.getBindPort() == 0 ? -1 : configuration.getBindPort();
+        VertxPlatformHttpRouter router = router();
+        // one verticle instance per event loop, as Vert.x scales a server: each gets a context on the next loop
+        Supplier<Verticle> instance = () -> new AbstractVerticle() {
+            @Override
+            public void start(Promise<Void> started) {
+                vertx.createHttpServer(options).requestHandler(router).listen(port, configuration.getBindHost())
+                        .onSuccess(servers::add).<Void>mapEmpty().onComplete(started);
+            }
+        };
+        deployment = getVertx().deployVerticle(instance, new DeploymentOptions().setInstances(eventLoops))
                 .toCompletionStage().toCompletableFuture().join();
-        LOG.info("HTTP server listening on {}:{}", configuration.getBindHost(), server.actualPort());
+        LOG.info("HTTP server listening on {}:{} ({} event loops)", configuration.getBindHost(),
+                servers.get(0).actualPort(), eventLoops);
     }
 
     @Override
     protected void stopServer() {
-        HttpServer running = server;
+        String running = deployment;
         if (running != null) {
-            running.close().toCompletionStage().toCompletableFuture().join();
-            server = null;
+            // undeploying closes the servers its instances started
+            getVertx().undeploy(running).toCompletionStage().toCompletableFuture().join();
+            deployment = null;
         }
+        servers.clear();
     }
 
     @Override
     public HttpServer getServer() {
-        return server;
+        return servers.isEmpty() ? null : servers.get(0);
     }
 
     @Override
     public int getPort() {
-        HttpServer running = server;
+        HttpServer running = getServer();
         return running != null ? running.actualPort() : configuration.getBindPort();
     }
 

@@ -81,14 +81,17 @@ public class HttpServerConfiguration {
     public CamelContextCustomizer httpServer(@Value("${server.port:8080}") int port,
             @Value("${server.address:0.0.0.0}") String address,
             @Value("${caravan.http.max-request-size:16MB}") DataSize maxRequestSize,
-            @Value("${caravan.http.forwarded-headers:NONE}") AllowForwardHeaders forwardedHeaders) {
+            @Value("${caravan.http.forwarded-headers:NONE}") AllowForwardHeaders forwardedHeaders,
+            @Value("${caravan.http.event-loops:0}") int eventLoops) {
+        // 0: one per core, as many as Vert.x has (2 per core) at most
+        int loops = eventLoops > 0 ? eventLoops : Runtime.getRuntime().availableProcessors();
         return context -> {
             VertxPlatformHttpServerConfiguration configuration = new VertxPlatformHttpServerConfiguration();
             configuration.setBindHost(address);
             configuration.setBindPort(port);
             configuration.setMaxBodySize(maxRequestSize.toBytes());
             try {
-                context.addService(new GatewayHttpServer(configuration, forwardedHeaders), true, true);
+                context.addService(new GatewayHttpServer(configuration, forwardedHeaders, loops), true, true);
             } catch (Exception e) {
                 throw RuntimeCamelException.wrapRuntimeCamelException(e);
             }

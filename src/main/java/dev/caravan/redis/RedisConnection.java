@@ -65,7 +65,7 @@ public final class RedisConnection implements AutoCloseable {
             List<CompletableFuture<Void>> connects = new ArrayList<>();
             for (RedisLink link : links()) {
                 if (!link.connected()) {
-                    connects.add(link.connect(true));
+                    connects.add(link.connect(true, i == tries - 1));
                 }
             }
             if (connects.isEmpty()) {

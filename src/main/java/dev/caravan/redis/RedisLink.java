@@ -61,10 +61,14 @@ final class RedisLink implements AutoCloseable {
 
     /** Starts a connect unless one is under way or the last one failed less than the retry interval ago. */
     CompletableFuture<Void> connect() {
-        return connect(false);
+        return connect(false, true);
     }
 
-    CompletableFuture<Void> connect(boolean now) {
+    /**
+     * @param now    even if the last connect failed less than the retry interval ago
+     * @param report whether a failure is worth a warning (not a start attempt that will be tried again)
+     */
+    CompletableFuture<Void> connect(boolean now, boolean report) {
         if (closed || connection != null || !now && System.nanoTime() - nextAttemptNanos < 0
                 || !connecting.compareAndSet(false, true)) {
             return CompletableFuture.completedFuture(null);
@@ -75,7 +79,7 @@ final class RedisLink implements AutoCloseable {
                 .thenCompose(connect -> connect.toCompletableFuture()).handle((made, failure) -> {
             if (failure != null) {
                 nextAttemptNanos = System.nanoTime() + retryIntervalNanos;
-                if (failedBefore || quiet) {
+                if (failedBefore || quiet || !report) {
                     LOG.debug("Redis at {} is still not reachable: {}", redacted(uri), failure.getMessage());
                 } else {
                     failedBefore = true;

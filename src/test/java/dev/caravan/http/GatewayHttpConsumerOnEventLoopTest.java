@@ -53,7 +53,7 @@ class GatewayHttpConsumerOnEventLoopTest {
         VertxPlatformHttpServerConfiguration configuration = new VertxPlatformHttpServerConfiguration();
         configuration.setBindPort(0);
         configuration.setMaxBodySize(1024L);
-        camel.addService(new GatewayHttpServer(configuration, io.vertx.ext.web.AllowForwardHeaders.NONE), true, true);
+        camel.addService(new GatewayHttpServer(configuration, io.vertx.ext.web.AllowForwardHeaders.NONE, 1), true, true);
         camel.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {

@@ -52,7 +52,7 @@ class GatewayHttpConsumerTest {
         VertxPlatformHttpServerConfiguration configuration = new VertxPlatformHttpServerConfiguration();
         configuration.setBindPort(0);
         configuration.setMaxBodySize(1024L);
-        camel.addService(new GatewayHttpServer(configuration, io.vertx.ext.web.AllowForwardHeaders.NONE), true, true);
+        camel.addService(new GatewayHttpServer(configuration, io.vertx.ext.web.AllowForwardHeaders.NONE, 2), true, true);
         camel.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
