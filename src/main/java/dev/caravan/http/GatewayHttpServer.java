@@ -27,10 +27,9 @@ import org.slf4j.LoggerFactory;
  * upgrade and then allow 100 concurrent streams per connection: clients that upgrade (Java's HttpClient does)
  * had calls refused past 100 in flight. The server is started here with its own options, on the router Camel
  * built (Camel's outer router only mounts it at {@code /} and adds nothing Caravan uses).</li>
- * <li>One server per event loop ({@code caravan.http.event-loops}, default one per core), all on the one port:
- * Vert.x shares the listening socket and hands each new connection to the next of them. Camel starts one, so
- * every request, and the whole model call that runs on its loop, would be served by a single thread: one core,
- * whatever the machine has.</li>
+ * <li>One server instance per event loop ({@code caravan.http.event-loops}, 1 by default), all on the one
+ * port: Vert.x shares the listening socket and hands each new connection to the next of them. A model call runs
+ * on its connection's loop, so one loop serves at most one core's worth of calls.</li>
  * </ul>
  */
 final class GatewayHttpServer extends VertxPlatformHttpServer {

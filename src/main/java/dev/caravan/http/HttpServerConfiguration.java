@@ -82,8 +82,8 @@ public class HttpServerConfiguration {
             @Value("${server.address:0.0.0.0}") String address,
             @Value("${caravan.http.max-request-size:16MB}") DataSize maxRequestSize,
             @Value("${caravan.http.forwarded-headers:NONE}") AllowForwardHeaders forwardedHeaders,
-            @Value("${caravan.http.event-loops:0}") int eventLoops) {
-        // 0: one per core, as many as Vert.x has (2 per core) at most
+            @Value("${caravan.http.event-loops:1}") int eventLoops) {
+        // 0: one per core
         int loops = eventLoops > 0 ? eventLoops : Runtime.getRuntime().availableProcessors();
         return context -> {
             VertxPlatformHttpServerConfiguration configuration = new VertxPlatformHttpServerConfiguration();
