@@ -13,35 +13,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.support.GatewayTestSupport;
 import dev.caravan.support.LiveStub;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.sync.RedisCommands;
-import org.junit.jupiter.api.AfterAll;
 
 /** The cache tests' tools: a hand-driven upstream that counts its calls, requests with headers, and Redis itself. */
 abstract class CacheTestSupport extends GatewayTestSupport {
 
-    private static RedisClient redisClient;
-    private static RedisCommands<String, String> redis;
-
     /** How many calls reached the provider. */
     protected final AtomicInteger providerCalls = new AtomicInteger();
-
-    protected static synchronized RedisCommands<String, String> redis() {
-        if (redis == null) {
-            redisClient = RedisClient.create(System.getProperty("test.redis.url", "redis://127.0.0.1:6379"));
-            redis = redisClient.connect().sync();
-        }
-        return redis;
-    }
-
-    @AfterAll
-    static synchronized void closeRedis() {
-        if (redisClient != null) {
-            redisClient.shutdown();
-            redisClient = null;
-            redis = null;
-        }
-    }
 
     /** The provider answers every call with {@code json}. */
     protected void providerAnswers(String json) {

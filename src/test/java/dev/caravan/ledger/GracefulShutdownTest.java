@@ -8,16 +8,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import com.zaxxer.hikari.HikariDataSource;
-import dev.caravan.CaravanApplication;
-import org.apache.camel.CamelContext;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import dev.caravan.support.GatewayTestSupport;
 import dev.caravan.support.OpenAiFixtures;
-import dev.caravan.support.TestDatabase;
+import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -32,28 +26,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class GracefulShutdownTest extends GatewayTestSupport {
 
-    @Autowired
-    HikariDataSource dataSource;
-
     @Test
     void inFlightRequestsFinishAndAllTheirLedgerRowsAreWrittenBeforeExit() throws Exception {
         STUB.stubFor(post("/a/v1/chat/completions").willReturn(aResponse().withStatus(200).withFixedDelay(700)
                 .withHeader("Content-Type", "application/json").withBody(OpenAiFixtures.completion("model-a", "ok"))));
-        // command-line arguments: they win over application.yaml, as an operator's would
-        ConfigurableApplicationContext replica = new SpringApplicationBuilder(CaravanApplication.class).run(
-                "--server.port=0",
-                "--camel.main.jmx-enabled=false",
-                "--camel.main.routes-reload-enabled=false",
-                "--camel.main.routes-include-pattern=file:routes/**/*.yaml,file:" + TEST_ROUTES + "/**/*.yaml",
-                "--stub.url=" + STUB.baseUrl(),
-                "--stub.live-url=" + LIVE.baseUrl(),
-                "--stub.closed-port=1",
-                "--caravan.database.url=" + dataSource.getJdbcUrl(),
-                "--caravan.database.username=" + (dataSource.getUsername() == null ? "" : dataSource.getUsername()),
-                "--caravan.database.password=" + (dataSource.getPassword() == null ? "" : dataSource.getPassword()),
-                "--caravan.database.schema=" + TestDatabase.SCHEMA,
-                "--caravan.auth.admin-key=" + ADMIN_KEY);
-        int replicaPort = replica.getBean(CamelContext.class).hasService(VertxPlatformHttpServer.class).getServer().actualPort();
+        ConfigurableApplicationContext replica = startReplica();
+        int replicaPort = port(replica.getBean(CamelContext.class));
 
         List<String> ids = new ArrayList<>();
         List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();

@@ -14,35 +14,12 @@ import dev.caravan.account.ApiKey;
 import dev.caravan.account.KeyService;
 import dev.caravan.support.GatewayTestSupport;
 import dev.caravan.support.OpenAiFixtures;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.sync.RedisCommands;
-import org.junit.jupiter.api.AfterAll;
 
 /** The quota tests' tools: a provider that counts its calls, chat calls with their headers, and Redis itself. */
 abstract class QuotaTestSupport extends GatewayTestSupport {
 
-    private static RedisClient redisClient;
-    private static RedisCommands<String, String> redis;
-
     /** How many calls reached the provider. */
     protected final AtomicInteger providerCalls = new AtomicInteger();
-
-    protected static synchronized RedisCommands<String, String> redis() {
-        if (redis == null) {
-            redisClient = RedisClient.create(System.getProperty("test.redis.url", "redis://127.0.0.1:6379"));
-            redis = redisClient.connect().sync();
-        }
-        return redis;
-    }
-
-    @AfterAll
-    static synchronized void closeRedis() {
-        if (redisClient != null) {
-            redisClient.shutdown();
-            redisClient = null;
-            redis = null;
-        }
-    }
 
     /** The provider answers every call with OpenAI's completion, which reports 17 tokens used. */
     protected void providerAnswers() {

@@ -7,14 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import com.zaxxer.hikari.HikariDataSource;
-import dev.caravan.CaravanApplication;
-import dev.caravan.support.TestDatabase;
 import org.apache.camel.CamelContext;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,30 +19,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TwoGatewaysShareQuotaTest extends QuotaTestSupport {
 
-    @Autowired
-    HikariDataSource dataSource;
-
     @Test
     void aKeysLimitIsOneLimitOverBothGateways() {
         providerAnswers();
         Account account = account();
-        try (ConfigurableApplicationContext replica = new SpringApplicationBuilder(CaravanApplication.class).run(
-                "--server.port=0",
-                "--camel.main.jmx-enabled=false",
-                "--camel.main.routes-reload-enabled=false",
-                "--camel.main.routes-include-pattern=file:routes/**/*.yaml,file:" + TEST_ROUTES + "/**/*.yaml",
-                "--stub.url=" + STUB.baseUrl(),
-                "--stub.live-url=" + LIVE.baseUrl(),
-                "--stub.closed-port=1",
-                "--caravan.warm-up.calls=0",
-                "--caravan.redis.url=" + System.getProperty("test.redis.url", "redis://127.0.0.1:6379"),
-                "--caravan.database.url=" + dataSource.getJdbcUrl(),
-                "--caravan.database.username=" + (dataSource.getUsername() == null ? "" : dataSource.getUsername()),
-                "--caravan.database.password=" + (dataSource.getPassword() == null ? "" : dataSource.getPassword()),
-                "--caravan.database.schema=" + TestDatabase.SCHEMA,
-                "--caravan.auth.admin-key=" + ADMIN_KEY)) {
-            int replicaPort = replica.getBean(CamelContext.class).hasService(VertxPlatformHttpServer.class).getServer()
-                    .actualPort();
+        try (ConfigurableApplicationContext replica = startReplica()) {
+            int replicaPort = port(replica.getBean(CamelContext.class));
             List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
             // ten one after the other, five through each gateway, then seventy at once, half through each: each
             // gateway has more calls than the limit has left, so both serve and both refuse

@@ -19,20 +19,26 @@ import java.util.UUID;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.caravan.CaravanApplication;
 import dev.caravan.account.ApiKey;
 import dev.caravan.account.KeyService;
 import dev.caravan.account.UserStore;
 import dev.caravan.billing.WalletService;
 import dev.caravan.ledger.Reconciliation;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.sync.RedisCommands;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -56,6 +62,9 @@ public abstract class GatewayTestSupport {
     protected static final Path TEST_ROUTES;
     protected static final LiveStub LIVE = new LiveStub();
     /** The admin key the test gateway is configured with. */
+    private static RedisClient redisClient;
+    private static RedisCommands<String, String> redis;
+
     protected static final String ADMIN_KEY = "cvn_live_TestAdminKey0123456789abcdefghijklmnop";
     private static final int CLOSED_PORT;
 
@@ -190,7 +199,55 @@ public abstract class GatewayTestSupport {
 
     /** The port the gateway's HTTP server listens on (the tests start it on a free one). */
     protected int port() {
-        return camel.hasService(VertxPlatformHttpServer.class).getServer().actualPort();
+        return port(camel);
+    }
+
+    protected static int port(CamelContext context) {
+        return context.hasService(VertxPlatformHttpServer.class).getServer().actualPort();
+    }
+
+    /**
+     * A second gateway in this JVM, as another replica of this test's: its own HTTP server on a free port, the same
+     * PostgreSQL schema, Redis, routes and stubs. {@code more}: further command-line arguments, which win over
+     * application.yaml as an operator's would. The caller closes it.
+     */
+    protected ConfigurableApplicationContext startReplica(String... more) {
+        HikariDataSource dataSource = (HikariDataSource) jdbc.getDataSource();
+        List<String> args = new ArrayList<>(List.of(
+                "--server.port=0",
+                "--camel.main.jmx-enabled=false",
+                "--camel.main.routes-reload-enabled=false",
+                "--camel.main.routes-include-pattern=file:routes/**/*.yaml,file:" + TEST_ROUTES + "/**/*.yaml",
+                "--stub.url=" + STUB.baseUrl(),
+                "--stub.live-url=" + LIVE.baseUrl(),
+                "--stub.closed-port=1",
+                "--caravan.warm-up.calls=0",
+                "--caravan.redis.url=" + System.getProperty("test.redis.url", "redis://127.0.0.1:6379"),
+                "--caravan.database.url=" + dataSource.getJdbcUrl(),
+                "--caravan.database.username=" + (dataSource.getUsername() == null ? "" : dataSource.getUsername()),
+                "--caravan.database.password=" + (dataSource.getPassword() == null ? "" : dataSource.getPassword()),
+                "--caravan.database.schema=" + TestDatabase.SCHEMA,
+                "--caravan.auth.admin-key=" + ADMIN_KEY));
+        args.addAll(List.of(more));
+        return new SpringApplicationBuilder(CaravanApplication.class).run(args.toArray(String[]::new));
+    }
+
+    /** Commands on the tests' Redis (quota windows, cache entries), one connection for the whole run. */
+    protected static synchronized RedisCommands<String, String> redis() {
+        if (redis == null) {
+            redisClient = RedisClient.create(System.getProperty("test.redis.url", "redis://127.0.0.1:6379"));
+            redis = redisClient.connect().sync();
+        }
+        return redis;
+    }
+
+    @AfterAll
+    static synchronized void closeRedis() {
+        if (redisClient != null) {
+            redisClient.shutdown();
+            redisClient = null;
+            redis = null;
+        }
     }
 
     protected HttpResponse<String> postJson(String path, String body) {
