@@ -17,14 +17,15 @@ import org.slf4j.LoggerFactory;
 /**
  * One Lettuce connection to Redis and its reconnect policy (see {@link RedisConnection}, which keeps one per
  * Vert.x event loop and one for other threads). It never makes a request wait for Redis to be reachable: before
- * the first connect has succeeded, or while Lettuce reconnects, {@link #async()} answers null or commands fail at once (they are rejected, not
- * queued), and the caller treats that as Redis being unavailable. A connect is retried on use, at most once per
+ * the first connect has succeeded, or while Lettuce reconnects, {@link #async()} answers null or commands fail at
+ * once (they are rejected, not queued), and the caller treats that as Redis being unavailable. A connect is retried on use, at most once per
  * retry interval (a refused connect fails at once: retrying on every request would be a connect storm), so a
  * gateway started while Redis was down needs no restart once it is back. The first failure is logged as a
  * warning, the retries that fail after it only at debug level, and the connect that succeeds at last at info.
  */
 final class RedisLink implements AutoCloseable {
 
+    // logged as the connection as a whole: operators look for one logger, whichever link it was
     private static final Logger LOG = LoggerFactory.getLogger(RedisConnection.class);
 
     private final RedisClient client;
