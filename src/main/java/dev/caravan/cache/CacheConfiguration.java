@@ -2,7 +2,6 @@ package dev.caravan.cache;
 
 import dev.caravan.redis.RedisConnection;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.camel.CamelContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -11,7 +10,7 @@ import org.springframework.context.annotation.Configuration;
 public class CacheConfiguration {
 
     @Bean(name = "cache")
-    public CacheComponent cacheComponent(RedisConnection redis, CamelContext camel, MeterRegistry meters) {
-        return new CacheComponent(new CacheLookup(redis, new CacheStore(camel, meters), meters));
+    public CacheComponent cacheComponent(RedisConnection redis, MeterRegistry meters) {
+        return new CacheComponent(new CacheLookup(redis, new CacheStore(redis, meters), meters));
     }
 }

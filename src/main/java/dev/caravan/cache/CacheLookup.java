@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What every cache step shares: the one asynchronous GET on Caravan's Redis connection, the store queue, and the
+ * What every cache step shares: the one asynchronous GET on Caravan's Redis connection, the store, and the
  * counters ({@code caravan_cache_requests_total{result}}). A Redis that is down or slow is a miss, never a failed
  * request: a GET fails at once while disconnected and after {@code caravan.redis.timeout} otherwise; it is logged
  * at most once a minute.

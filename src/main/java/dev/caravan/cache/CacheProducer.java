@@ -36,8 +36,8 @@ import org.slf4j.MDC;
  *
  * <p><b>Miss:</b> the profile goes on to its providers, and once they answered ({@link CallContext#whenAnswered})
  * the answer is kept: a JSON answer as it came, a stream by recording each chunk as it passes to the client. It is
- * stored only when the call finished {@code completed} ({@link CallContext#whenFinished}), through the store queue,
- * off the request's path.
+ * stored only when the call finished {@code completed} ({@link CallContext#whenFinished}), with one {@code SETEX}
+ * that nobody waits for ({@link CacheStore}).
  *
  * <p>What may use the cache: chat completions with {@code temperature} 0 or a {@code seed}, a request sent with
  * {@code x-caravan-cache: on}, or every request of a profile whose step says {@code always=true};

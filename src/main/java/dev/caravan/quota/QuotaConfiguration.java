@@ -14,10 +14,15 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties(QuotaProperties.class)
 public class QuotaConfiguration {
 
+    /** Spring closes it after Camel stopped, before the Redis connection: the last token corrections are sent. */
+    @Bean
+    Quotas quotas(QuotaProperties properties, RedisConnection redis, MeterRegistry meters) {
+        return new Quotas(properties, redis, meters);
+    }
+
     /** @param counting where a long prompt is counted for a token limit: off the event loop */
     @Bean(name = "quota")
-    public QuotaComponent quotaComponent(QuotaProperties properties, RedisConnection redis, MeterRegistry meters,
-            @Qualifier("requestExecutor") Executor counting) {
-        return new QuotaComponent(new Quotas(properties, redis, meters), counting);
+    public QuotaComponent quotaComponent(Quotas quotas, @Qualifier("requestExecutor") Executor counting) {
+        return new QuotaComponent(quotas, counting);
     }
 }

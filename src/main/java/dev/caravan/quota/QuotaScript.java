@@ -64,8 +64,14 @@ final class QuotaScript {
         }
         CompletionStage<List<Object>> reply = commands.evalsha(sha, ScriptOutputType.MULTI, keys, args);
         return reply.exceptionallyCompose(failure -> unwrap(failure) instanceof RedisNoScriptException
-                ? commands.<List<Object>>eval(source, ScriptOutputType.MULTI, keys, args)
+                ? eval(keys, args, reply)
                 : reply);
+    }
+
+    /** The script sent whole, on the connection of the thread that got NOSCRIPT (asked anew: it flushes it). */
+    private CompletionStage<List<Object>> eval(byte[][] keys, byte[][] args, CompletionStage<List<Object>> failed) {
+        RedisAsyncCommands<byte[], byte[]> commands = redis.async();
+        return commands == null ? failed : commands.eval(source, ScriptOutputType.MULTI, keys, args);
     }
 
     private static Throwable unwrap(Throwable failure) {

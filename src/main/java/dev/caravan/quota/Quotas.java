@@ -1,5 +1,6 @@
 package dev.caravan.quota;
 
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +20,12 @@ import org.slf4j.LoggerFactory;
  * ({@code caravan_ratelimit_rejections_total{limit}}, {@code caravan_quota_unavailable_total{mode}}) and the
  * refusals a client gets.
  */
-final class Quotas {
+final class Quotas implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Quotas.class);
+
+    /** How long a call's token correction may wait to be sent with the others (see {@link TokenCorrections}). */
+    static final Duration CORRECTION_INTERVAL = Duration.ofMillis(100);
 
     private final QuotaProperties defaults;
     private final QuotaScript take;
@@ -30,6 +34,7 @@ final class Quotas {
     private final Counter unavailableOpen;
     private final Counter unavailableClosed;
     private final ThrottledWarning warning;
+    private final TokenCorrections corrections;
 
     Quotas(QuotaProperties defaults, RedisConnection redis, MeterRegistry meters) {
         this.defaults = defaults;
@@ -43,6 +48,7 @@ final class Quotas {
         this.unavailableOpen = unavailable(meters, "open");
         this.unavailableClosed = unavailable(meters, "closed");
         this.warning = new ThrottledWarning(LOG, "quotas: Redis could not be asked, calls are {}", defaults.warnInterval());
+        this.corrections = new TokenCorrections(CORRECTION_INTERVAL, this::correct);
     }
 
     private static Counter unavailable(MeterRegistry meters, String mode) {
@@ -62,22 +68,37 @@ final class Quotas {
     }
 
     /**
-     * Adds {@code tokens} (negative gives back) to each of the call's token buckets once its real usage is known.
-     * Nobody waits for it: a lost correction only makes the next minute a little stricter or looser.
+     * Adds {@code tokens} (negative gives back) to each of the call's token buckets once its real usage is known,
+     * with the next batch of corrections (within {@link #CORRECTION_INTERVAL}). Nobody waits for it: a lost
+     * correction only makes the next minute a little stricter or looser.
      */
     void adjust(List<Bucket> buckets, long tokens) {
+        corrections.add(buckets, tokens);
+    }
+
+    /** Sends one user's summed corrections; the reply, or null when Redis could not be asked. */
+    private CompletionStage<List<Object>> correct(List<Bucket> buckets) {
         try {
-            CompletionStage<List<Object>> reply = adjust.run(buckets, bucket -> tokens);
-            if (reply != null) {
-                reply.whenComplete((ignored, failure) -> {
-                    if (failure != null) {
-                        warning.warn("not corrected by the tokens they used (" + failure.getClass().getSimpleName() + ")");
-                    }
-                });
+            CompletionStage<List<Object>> reply = adjust.run(buckets, Bucket::cost);
+            if (reply == null) {
+                warning.warn("not corrected by the tokens they used (Redis is not connected)");
+                return null;
             }
+            return reply.whenComplete((ignored, failure) -> {
+                if (failure != null) {
+                    warning.warn("not corrected by the tokens they used (" + failure.getClass().getSimpleName() + ")");
+                }
+            });
         } catch (RuntimeException e) {
             warning.warn("not corrected by the tokens they used (" + e.getClass().getSimpleName() + ")");
+            return null;
         }
+    }
+
+    /** Sends the corrections still pending. */
+    @Override
+    public void close() {
+        corrections.close();
     }
 
     /**

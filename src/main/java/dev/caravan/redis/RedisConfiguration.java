@@ -10,6 +10,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.event.command.CommandListener;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
@@ -62,15 +63,18 @@ public class RedisConfiguration {
     }
 
     @Bean(destroyMethod = "shutdown")
-    public RedisClient redisClient(ClientResources resources, RedisProperties properties) {
+    public RedisClient redisClient(ClientResources resources, RedisProperties properties,
+            List<CommandListener> listeners) {
         RedisClient client = RedisClient.create(resources);
+        listeners.forEach(client::addListener);
         client.setOptions(clientOptions(properties));
         return client;
     }
 
     @Bean(destroyMethod = "close")
+    /** @param listeners {@link CommandListener} beans (tracing, tests): told of every command on every link */
     public RedisConnection redisConnection(RedisClient client, ClientResources resources, Vertx vertx,
-            RedisServerAddress address, RedisProperties properties) {
+            RedisServerAddress address, RedisProperties properties, List<CommandListener> listeners) {
         RedisURI uri = RedisURI.create(address.url());
         uri.setTimeout(properties.timeout());
         // a connect that failed is retried on use after a connect timeout at the earliest
@@ -84,8 +88,9 @@ public class RedisConfiguration {
                         .eventExecutorGroup(resources.eventExecutorGroup()).timer(resources.timer()).build();
                 RedisClient loopClient = RedisClient.create(own);
                 loopClient.setOptions(clientOptions(properties));
+                listeners.forEach(loopClient::addListener);
                 loops.add(new RedisConnection.LoopLink(loop, new RedisLink(loopClient, uri, properties.connectTimeout(),
-                        true), loopClient, own));
+                        true, loop), loopClient, own));
             }
         } else {
             LOG.info("Vert.x and Lettuce use different Netty transports here: event loops share one Redis connection");

@@ -11,6 +11,7 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,9 +39,25 @@ final class RedisLink implements AutoCloseable {
     private final boolean quiet;
     private volatile StatefulRedisConnection<byte[], byte[]> connection;
     private volatile boolean closed;
+    /** The event loop this link's socket lives on and that alone uses it, or null: flushed on every command. */
+    private final EventExecutor loop;
+    /** A flush of this loop's buffered commands is queued behind the loop's current work (loop thread only). */
+    private boolean flushQueued;
+    private final Runnable flush = this::flush;
 
     /** {@code quiet}: its connects and failures are logged at debug level only (another link reports them). */
     RedisLink(RedisClient client, RedisURI uri, Duration retryInterval, boolean quiet) {
+        this(client, uri, retryInterval, quiet, null);
+    }
+
+    /**
+     * A link used by {@code loop} alone, whose socket that loop serves. Its commands are not written one by one:
+     * they are buffered and flushed once the loop has finished what it is doing, so the commands of every request
+     * the loop handled in one turn (a quota script and a cache GET, or the calls of many clients) leave in one
+     * write. The caller must be on {@code loop} (see {@link RedisConnection#async()}).
+     */
+    RedisLink(RedisClient client, RedisURI uri, Duration retryInterval, boolean quiet, EventExecutor loop) {
+        this.loop = loop;
         this.quiet = quiet;
         this.client = client;
         this.uri = uri;
@@ -53,11 +70,24 @@ final class RedisLink implements AutoCloseable {
      */
     RedisAsyncCommands<byte[], byte[]> async() {
         StatefulRedisConnection<byte[], byte[]> current = connection;
-        if (current != null) {
-            return current.async();
+        if (current == null) {
+            connect();
+            return null;
         }
-        connect();
-        return null;
+        if (loop != null && !flushQueued) {
+            // runs after the caller's command was buffered, and after the rest of this turn of the loop
+            flushQueued = true;
+            loop.execute(flush);
+        }
+        return current.async();
+    }
+
+    private void flush() {
+        flushQueued = false;
+        StatefulRedisConnection<byte[], byte[]> current = connection;
+        if (current != null) {
+            current.flushCommands();
+        }
     }
 
     /** Starts a connect unless one is under way or the last one failed less than the retry interval ago. */
@@ -90,6 +120,9 @@ final class RedisLink implements AutoCloseable {
             } else if (closed) {
                 made.closeAsync();
             } else {
+                if (loop != null) {
+                    made.setAutoFlushCommands(false);
+                }
                 connection = made;
                 if (quiet) {
                     LOG.debug("connected to Redis at {}", redacted(uri));

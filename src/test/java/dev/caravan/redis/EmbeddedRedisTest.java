@@ -224,8 +224,8 @@ class EmbeddedRedisTest {
 
     private RedisAsyncCommands<byte[], byte[]> connect(RedisServerAddress address) {
         resources = configuration.redisClientResources();
-        client = configuration.redisClient(resources, PROPERTIES);
-        connection = configuration.redisConnection(client, resources, vertx, address, PROPERTIES);
+        client = configuration.redisClient(resources, PROPERTIES, List.of());
+        connection = configuration.redisConnection(client, resources, vertx, address, PROPERTIES, List.of());
         return await().atMost(Duration.ofSeconds(10)).until(connection::async, commands -> commands != null);
     }
 
