@@ -21,6 +21,10 @@ public class ProviderEndpoint extends DefaultEndpoint {
     @UriParam(description = "The upstream model; the provider's default model when absent")
     private String model;
 
+    @UriParam(description = "This step's share of first attempts under a weighted load balancer (customLoadBalancer"
+            + " ref weighted); the provider itself ignores it", defaultValue = "1")
+    private double weight = 1;
+
     private final RouteCatalog catalog;
 
     ProviderEndpoint(String uri, ProviderComponent component, String name, RouteCatalog catalog) {
@@ -49,5 +53,13 @@ public class ProviderEndpoint extends DefaultEndpoint {
 
     public void setModel(String model) {
         this.model = model;
+    }
+
+    public double getWeight() {
+        return weight;
+    }
+
+    public void setWeight(double weight) {
+        this.weight = weight;
     }
 }
