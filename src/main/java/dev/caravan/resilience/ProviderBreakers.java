@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import dev.caravan.alerts.AlertEvent;
 import dev.caravan.alerts.Alerts;
@@ -12,6 +13,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransitionEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -35,12 +37,19 @@ public class ProviderBreakers {
     }
 
     private final CircuitBreakerRegistry registry;
-    private final Alerts alerts;
+    /** {@link Alerts#raise}: queues the alert and returns at once. */
+    private final Consumer<AlertEvent> alerts;
     private final Map<String, Entry> breakers = new ConcurrentHashMap<>();
     /** The settings each started provider route registered: readiness and /health/detailed list these providers. */
     private final Map<String, BreakerSettings> providers = new ConcurrentHashMap<>();
 
+    @Autowired
     public ProviderBreakers(CircuitBreakerRegistry registry, Alerts alerts) {
+        this(registry, alerts::raise);
+    }
+
+    /** @param alerts where the breakers' alerts go (tests collect them) */
+    ProviderBreakers(CircuitBreakerRegistry registry, Consumer<AlertEvent> alerts) {
         this.registry = registry;
         this.alerts = alerts;
     }
@@ -140,7 +149,7 @@ public class ProviderBreakers {
                 : "Circuit breaker of " + what + " closed: calls go to it again";
         LOG.warn("{}", summary);
         try {
-            alerts.raise(AlertEvent.warning(cause, summary, detail));
+            alerts.accept(AlertEvent.warning(cause, summary, detail));
         } catch (RuntimeException e) {
             // an alert that cannot be queued must not fail the call that moved the breaker
             LOG.warn("alert {} not raised: {}", cause, e.toString());

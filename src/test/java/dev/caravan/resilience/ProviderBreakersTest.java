@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import dev.caravan.alerts.AlertEvent;
-import dev.caravan.alerts.Alerts;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import org.junit.jupiter.api.Test;
@@ -16,14 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ProviderBreakersTest {
 
     private final List<AlertEvent> raised = new ArrayList<>();
-    private final Alerts alerts = new Alerts(null) {
-        @Override
-        public void raise(AlertEvent event) {
-            raised.add(event);
-        }
-    };
     private final CircuitBreakerRegistry registry = CircuitBreakerRegistry.ofDefaults();
-    private final ProviderBreakers breakers = new ProviderBreakers(registry, alerts);
+    private final ProviderBreakers breakers = new ProviderBreakers(registry, raised::add);
     private final BreakerSettings settings = new BreakerSettings(50, 100, 60000, 2, 2, 60000, 1, false);
 
     @Test
