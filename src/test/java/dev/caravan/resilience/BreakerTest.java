@@ -23,13 +23,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The circuit breaker of stub-breaker (window 4, all 4 needed, opens at 50 % failures, open 1 s, one half-open
- * probe) in the profile breaker-then-b, and what {@code /health/detailed} shows of it.
+ * The circuit breakers of stub-breaker and stub-probe (window 4, all 4 needed, opens at 50 % failures, one
+ * half-open probe; open 10 minutes and 1 s) in the profiles breaker-then-b and probe-then-b, and what
+ * {@code /health/detailed} shows of them.
  */
 class BreakerTest extends GatewayTestSupport {
 
     private static final String PATH = "/breaker/v1/chat/completions";
     private static final String CHAT = "{\"model\":\"breaker-then-b\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    private static final String PROBE_PATH = "/probe/v1/chat/completions";
+    private static final String PROBE_CHAT = CHAT.replace("breaker-then-b", "probe-then-b");
 
     @Autowired
     ProviderBreakers breakers;
@@ -41,17 +44,17 @@ class BreakerTest extends GatewayTestSupport {
                 .withHeader("Content-Type", "application/json").withBody(OpenAiFixtures.completion("model-b", "from b"))));
     }
 
-    private void openTheBreaker() {
-        STUB.stubFor(post(PATH).willReturn(aResponse().withStatus(500)));
+    private void openTheBreaker(String path, String chat) {
+        STUB.stubFor(post(path).willReturn(aResponse().withStatus(500)));
         for (int i = 0; i < 4; i++) {
-            assertThat(postJson("/v1/chat/completions", CHAT).headers().firstValue("x-caravan-provider")).contains("stub-b");
+            assertThat(postJson("/v1/chat/completions", chat).headers().firstValue("x-caravan-provider")).contains("stub-b");
         }
-        STUB.verify(4, postRequestedFor(urlEqualTo(PATH)));
+        STUB.verify(4, postRequestedFor(urlEqualTo(path)));
     }
 
     @Test
     void opensAfterTheConfiguredFailuresAndThenSkipsTheProviderWithoutAConnection() {
-        openTheBreaker();
+        openTheBreaker(PATH, CHAT);
         STUB.resetRequests();
         String requestId = "skip-" + UUID.randomUUID();
 
@@ -82,16 +85,16 @@ class BreakerTest extends GatewayTestSupport {
 
     @Test
     void aHalfOpenProbeThatSucceedsClosesTheBreaker() {
-        openTheBreaker();
-        STUB.stubFor(post(PATH).willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                .withBody(OpenAiFixtures.completion("model-breaker", "back"))));
+        openTheBreaker(PROBE_PATH, PROBE_CHAT);
+        STUB.stubFor(post(PROBE_PATH).willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                .withBody(OpenAiFixtures.completion("model-probe", "back"))));
         await("half-open after the open duration of 1 s").atMost(Duration.ofSeconds(10))
-                .until(() -> detailedProvider("stub-breaker").get("breaker").asText().equals("half_open"));
+                .until(() -> detailedProvider("stub-probe").get("breaker").asText().equals("half_open"));
 
-        HttpResponse<String> probe = postJson("/v1/chat/completions", CHAT);
+        HttpResponse<String> probe = postJson("/v1/chat/completions", PROBE_CHAT);
 
-        assertThat(probe.headers().firstValue("x-caravan-provider")).contains("stub-breaker");
-        assertThat(detailedProvider("stub-breaker").get("breaker").asText()).isEqualTo("closed");
+        assertThat(probe.headers().firstValue("x-caravan-provider")).contains("stub-probe");
+        assertThat(detailedProvider("stub-probe").get("breaker").asText()).isEqualTo("closed");
     }
 
     @Test

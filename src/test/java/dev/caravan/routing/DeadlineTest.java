@@ -92,7 +92,7 @@ class DeadlineTest extends GatewayTestSupport {
 
         assertThat(response.statusCode()).isEqualTo(504);
         assertThat(error(response).get("code").asText()).isEqualTo("upstream_timeout");
-        assertThat(tookMillis).isLessThan(2700);
+        assertThat(tookMillis).isLessThan(2800);
     }
 
     private List<Map<String, Object>> ledgerRows(String clientRequestId) {
