@@ -53,6 +53,9 @@ public class ErrorResponder {
             return api.error();
         }
         if (failure instanceof ProviderFailureException && call != null) {
+            if (call.remainingNanos() <= 0) {
+                return deadlinePassed(call.requestedModel());
+            }
             return allProvidersFailed(call.requestedModel(), call.attempts());
         }
         String id = call != null ? call.shownRequestId() : "";
@@ -60,11 +63,22 @@ public class ErrorResponder {
                 OpenAiError.API_ERROR, null, null);
     }
 
+    /** The request's total deadline (caravan.resilience.total-deadline) passed before any provider answered. */
+    static OpenAiError deadlinePassed(String model) {
+        return new OpenAiError(504, "No provider for `" + model + "` answered within the request's deadline.",
+                OpenAiError.API_ERROR, null, "upstream_timeout");
+    }
+
     static OpenAiError allProvidersFailed(String model, List<Attempt> attempts) {
-        List<Attempt> tried = attempts.stream().filter(a -> a.failure() != FailureKind.UNAVAILABLE).toList();
+        List<Attempt> tried = attempts.stream().filter(a -> a.failure() != FailureKind.UNAVAILABLE
+                && a.failure() != FailureKind.DEADLINE).toList();
         if (tried.isEmpty()) {
             return new OpenAiError(503, "No provider for `" + model + "` is available: none of its providers is "
                     + "configured (set their API keys).", OpenAiError.API_ERROR, null, "provider_unavailable");
+        }
+        if (tried.stream().allMatch(a -> a.failure() == FailureKind.CIRCUIT_OPEN)) {
+            return new OpenAiError(503, "No provider for `" + model + "` is available: every one of them is failing "
+                    + "and paused by its circuit breaker; retry later.", OpenAiError.API_ERROR, null, "circuit_open");
         }
         if (tried.stream().allMatch(a -> a.failure() == FailureKind.RATE_LIMITED)) {
             return new OpenAiError(429, "Every provider for `" + model + "` is rate limiting requests; retry later.",

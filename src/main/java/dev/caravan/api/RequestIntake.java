@@ -2,6 +2,7 @@ package dev.caravan.api;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -28,6 +29,7 @@ import org.apache.camel.Message;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
 import org.slf4j.MDC;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -53,10 +55,17 @@ public class RequestIntake {
     private final Authenticator authenticator;
     private final OffLoop chat;
     private final OffLoop embeddings;
+    /** caravan.resilience.total-deadline: each call's deadline across all its provider tries, 0 = none. */
+    private final long totalDeadlineNanos;
 
-    /** @param worker where the intake of a call whose key is not cached runs when the call is on an event loop */
+    /**
+     * @param worker where the intake of a call whose key is not cached runs when the call is on an event loop
+     * @param totalDeadline how long a call may wait for an answer to begin, across all providers and retries
+     */
     public RequestIntake(ModelResolver resolver, Authenticator authenticator,
-            @Qualifier("requestExecutor") Executor worker) {
+            @Qualifier("requestExecutor") Executor worker,
+            @Value("${caravan.resilience.total-deadline:180s}") Duration totalDeadline) {
+        this.totalDeadlineNanos = totalDeadline.toNanos();
         this.resolver = resolver;
         this.authenticator = authenticator;
         this.chat = OffLoop.step("intake-chat", exchange -> tryIntake(exchange, Operation.CHAT),
@@ -138,6 +147,7 @@ public class RequestIntake {
             unreadable = e;
         }
         CallContext call = new CallContext(ids.requestId(), ids.clientRequestId(), operation, response, body, identity);
+        call.deadlineAfter(totalDeadlineNanos);
         exchange.setProperty(CallContext.PROPERTY, call);
         for (String name : STEP_HEADERS) {
             String value = in.getHeader(name, String.class);

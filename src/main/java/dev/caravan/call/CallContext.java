@@ -47,6 +47,8 @@ public final class CallContext {
     private volatile BigDecimal fixedPrice;
     private volatile long outputAllowance = -1;
     private volatile CompletionStage<RuntimeException> pendingAdmission;
+    /** System.nanoTime() by which the call must have its answer, or 0: no total deadline. */
+    private volatile long deadlineNanos;
 
     private final Identity identity;
     private String profile;
@@ -205,17 +207,55 @@ public final class CallContext {
         }
     }
 
-    /** Providers actually tried: one skipped because it is not configured does not count. */
+    /**
+     * Sets the request's total deadline across all attempts and retries, {@code timeoutNanos} from the call's
+     * start; 0 or less: none.
+     */
+    public void deadlineAfter(long timeoutNanos) {
+        this.deadlineNanos = timeoutNanos <= 0 ? 0 : startNanos + timeoutNanos;
+    }
+
+    /** Nanoseconds left before the total deadline ({@link Long#MAX_VALUE} without one); 0 or less: passed. */
+    public long remainingNanos() {
+        long deadline = deadlineNanos;
+        return deadline == 0 ? Long.MAX_VALUE : deadline - System.nanoTime();
+    }
+
+    /** The deadline as a System.nanoTime() value, 0 without one. */
+    public long deadlineNanos() {
+        return deadlineNanos;
+    }
+
+    /**
+     * Provider tries: each network try (retries included) and each provider its open circuit breaker skipped
+     * (shown so). One not configured, or not tried because the deadline had passed, does not count.
+     */
     public int attemptsMade() {
         int made = 0;
         synchronized (attempts) {
             for (Attempt attempt : attempts) {
-                if (attempt.failure() != FailureKind.UNAVAILABLE) {
+                if (attempt.failure() != FailureKind.UNAVAILABLE && attempt.failure() != FailureKind.DEADLINE) {
                     made++;
                 }
             }
         }
         return made;
+    }
+
+    /** The providers skipped because their circuit breaker was open, in order; empty mostly. */
+    public List<String> skippedByBreaker() {
+        synchronized (attempts) {
+            List<String> skipped = List.of();
+            for (Attempt attempt : attempts) {
+                if (attempt.failure() == FailureKind.CIRCUIT_OPEN) {
+                    if (skipped.isEmpty()) {
+                        skipped = new ArrayList<>(1);
+                    }
+                    skipped.add(attempt.model() == null ? attempt.provider() : attempt.provider() + "/" + attempt.model());
+                }
+            }
+            return skipped;
+        }
     }
 
     public List<Attempt> attempts() {

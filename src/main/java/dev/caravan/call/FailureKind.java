@@ -11,5 +11,9 @@ public enum FailureKind {
     /** 429 from the provider. */
     RATE_LIMITED,
     /** 5xx from the provider, or an error event before the first chunk. */
-    SERVER_ERROR
+    SERVER_ERROR,
+    /** Skipped without a network attempt: the provider's circuit breaker is open. */
+    CIRCUIT_OPEN,
+    /** Not tried: the request's total deadline had passed. */
+    DEADLINE
 }

@@ -1,10 +1,17 @@
 package dev.caravan.ops;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.openai.Json;
 import dev.caravan.openai.OpenAiError;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.availability.LivenessState;
 import org.springframework.boot.availability.ReadinessState;
@@ -14,7 +21,8 @@ import org.springframework.stereotype.Component;
  * Kubernetes probes and Prometheus metrics at the URLs of Spring Boot's actuator, served by routes on the
  * gateway's own server (there is no servlet container for actuator to use): {@code /actuator/health/liveness}
  * and {@code /actuator/health/readiness} report Spring Boot's application availability (readiness turns down
- * when shutdown begins), {@code /actuator/health} both, {@code /actuator/prometheus} the meter registry.
+ * when shutdown begins, and while no provider of any profile is usable: the {@code providers} health indicator),
+ * {@code /actuator/health} both, {@code /actuator/prometheus} the meter registry.
  */
 @Component
 public class ProbesApi extends RouteBuilder {
@@ -22,11 +30,15 @@ public class ProbesApi extends RouteBuilder {
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final ApplicationAvailability availability;
+    /** The readiness group's own member: whether any provider of any profile can be used (resilience/). */
+    private final HealthIndicator providers;
     /** Absent when metrics export is off (management.prometheus.metrics.export.enabled=false; also in tests). */
     private final ObjectProvider<PrometheusMeterRegistry> prometheus;
 
-    public ProbesApi(ApplicationAvailability availability, ObjectProvider<PrometheusMeterRegistry> prometheus) {
+    public ProbesApi(ApplicationAvailability availability, ObjectProvider<PrometheusMeterRegistry> prometheus,
+            @Qualifier("providers") HealthIndicator providers) {
         this.availability = availability;
+        this.providers = providers;
         this.prometheus = prometheus;
     }
 
@@ -37,10 +49,10 @@ public class ProbesApi extends RouteBuilder {
                 .process(exchange -> status(exchange, live()));
         from("platform-http:/actuator/health/readiness?httpMethodRestrict=GET&muteException=true")
                 .routeId("probe-readiness")
-                .process(exchange -> status(exchange, ready()));
+                .process(this::readiness);
         from("platform-http:/actuator/health?httpMethodRestrict=GET&muteException=true")
                 .routeId("probe-health")
-                .process(exchange -> status(exchange, live() && ready()));
+                .process(exchange -> status(exchange, live() && ready() && providersUsable()));
         from("platform-http:/actuator/prometheus?httpMethodRestrict=GET&muteException=true")
                 .routeId("metrics-prometheus")
                 .process(this::scrape);
@@ -52,6 +64,35 @@ public class ProbesApi extends RouteBuilder {
 
     private boolean ready() {
         return availability.getReadinessState() == ReadinessState.ACCEPTING_TRAFFIC;
+    }
+
+    private boolean providersUsable() {
+        return Status.UP.equals(providers.health().getStatus());
+    }
+
+    /**
+     * Ready while Spring Boot accepts traffic and some provider of some profile is usable; when none is, the
+     * reason is in {@code details.providers} (no key set, or every breaker open).
+     */
+    private void readiness(Exchange exchange) {
+        if (!ready()) {
+            status(exchange, false);
+            return;
+        }
+        Health health = providers.health();
+        if (Status.UP.equals(health.getStatus())) {
+            status(exchange, true);
+            return;
+        }
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.put("status", "OUT_OF_SERVICE");
+        ObjectNode details = body.putObject("details").putObject("providers");
+        details.put("status", health.getStatus().getCode());
+        health.getDetails().forEach((key, value) -> details.put(key, String.valueOf(value)));
+        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 503);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.getMessage().setBody(Json.bytes(body));
     }
 
     private static void status(Exchange exchange, boolean up) {

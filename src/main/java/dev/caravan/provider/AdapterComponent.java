@@ -2,6 +2,8 @@ package dev.caravan.provider;
 
 import java.util.Map;
 
+import dev.caravan.resilience.ProviderBreakers;
+import dev.caravan.resilience.ProviderHealth;
 import org.apache.camel.Endpoint;
 import org.apache.camel.support.DefaultComponent;
 
@@ -12,6 +14,22 @@ import org.apache.camel.support.DefaultComponent;
  * {@link ProviderFailureException} for failover. A stream is handed on once its first chunk is translated.
  */
 public class AdapterComponent extends DefaultComponent {
+
+    private final ProviderBreakers breakers;
+    private final ProviderHealth health;
+
+    public AdapterComponent(ProviderBreakers breakers, ProviderHealth health) {
+        this.breakers = breakers;
+        this.health = health;
+    }
+
+    ProviderBreakers breakers() {
+        return breakers;
+    }
+
+    ProviderHealth health() {
+        return health;
+    }
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {

@@ -29,7 +29,8 @@ public class AdapterEndpoint extends DefaultEndpoint {
             throw new IllegalArgumentException(getEndpointUri() + " needs settings of type "
                     + adapter.settingsType().getName() + ", got " + (settings == null ? "none" : settings.getClass().getName()));
         }
-        return new AdapterProducer(this, adapter, settings);
+        AdapterComponent component = (AdapterComponent) getComponent();
+        return new AdapterProducer(this, adapter, settings, component.breakers(), component.health());
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.caravan.provider;
 
+import dev.caravan.resilience.ProviderBreakers;
+import dev.caravan.resilience.ProviderHealth;
 import dev.caravan.routing.RouteCatalog;
 import dev.caravan.upstream.UpstreamComponent;
 import io.vertx.core.Vertx;
@@ -21,8 +23,8 @@ public class ProviderConfiguration {
     }
 
     @Bean(name = "adapter")
-    public AdapterComponent adapterComponent() {
-        return new AdapterComponent();
+    public AdapterComponent adapterComponent(ProviderBreakers breakers, ProviderHealth health) {
+        return new AdapterComponent(breakers, health);
     }
 
     /**

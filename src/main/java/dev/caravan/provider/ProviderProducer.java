@@ -62,6 +62,13 @@ class ProviderProducer extends DefaultAsyncProducer {
             callback.done(true);
             return true;
         }
+        if (call != null && call.remainingNanos() <= 0) {
+            // the request's total deadline passed during an earlier provider: none is tried after it
+            fail(exchange, call, name, model, new ProviderFailureException(FailureKind.DEADLINE, 0,
+                    "not tried: the request's total deadline passed"));
+            callback.done(true);
+            return true;
+        }
         String upstreamModel = model;
         exchange.setProperty(ProviderTarget.PROPERTY, new ProviderTarget(name, upstreamModel));
         return route.process(exchange, doneSync -> {
@@ -87,6 +94,9 @@ class ProviderProducer extends DefaultAsyncProducer {
         try (MDC.MDCCloseable ignored = call == null ? null : call.inLogs()) {
             if (kind == FailureKind.UNAVAILABLE) {
                 LOG.debug("provider {} skipped: not configured", name);
+            } else if (kind == FailureKind.CIRCUIT_OPEN || kind == FailureKind.DEADLINE) {
+                LOG.info("provider {} model {} skipped: {}", name, SafeText.forStorage(model, 256),
+                        kind == FailureKind.CIRCUIT_OPEN ? "circuit breaker open" : "total deadline passed");
             } else {
                 LOG.warn("provider {} model {} failed: {} ({}: {})", name, SafeText.forStorage(model, 256), kind,
                         failure.getClass().getSimpleName(), SafeText.forStorage(failure.getMessage(), 500));

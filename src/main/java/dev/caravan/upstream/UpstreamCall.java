@@ -3,6 +3,7 @@ package dev.caravan.upstream;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import dev.caravan.openai.SseEvent;
 import io.vertx.core.Context;
@@ -46,6 +47,8 @@ final class UpstreamCall {
     /** The status of the answer once its head arrived, 0 before. */
     private int headStatus;
     private StreamRelay relay;
+    /** The timer of the request's total deadline, -1 when none runs. */
+    private long deadlineTimer = -1;
 
     /**
      * @param completion called once on {@code context} with an {@link UpstreamResponse} or an
@@ -66,6 +69,16 @@ final class UpstreamCall {
     /** Runs on {@code context}. Whatever goes wrong, the call completes: an exchange must never hang. */
     void start() {
         try {
+            if (request.deadlineNanos() != 0) {
+                long left = request.deadlineNanos() - System.nanoTime();
+                if (left <= 0) {
+                    fail(new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT, 0, null,
+                            label + ": the request's total deadline passed before the call"));
+                    return;
+                }
+                // one timer for the whole call: connect, status line, first event or body end
+                deadlineTimer = vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)), id -> deadlinePassed());
+            }
             connect();
         } catch (RuntimeException unexpected) {
             fail(new UpstreamFailure(UpstreamFailure.Kind.CONNECT, 0, null,
@@ -190,12 +203,29 @@ final class UpstreamCall {
                 label + ": " + what + " within " + request.firstByteTimeout().toMillis() + " ms"));
     }
 
+    private void deadlinePassed() {
+        deadlineTimer = -1;
+        if (completed) {
+            return;
+        }
+        fail(new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT, headStatus, null,
+                label + ": the request's total deadline passed"));
+    }
+
+    private void stopDeadline() {
+        if (deadlineTimer >= 0) {
+            vertx.cancelTimer(deadlineTimer);
+            deadlineTimer = -1;
+        }
+    }
+
     private void succeed(UpstreamResponse response) {
         if (completed) {
             return;
         }
         completed = true;
         firstByte.stop();
+        stopDeadline();
         completion.handle(response);
     }
 
@@ -205,6 +235,7 @@ final class UpstreamCall {
         }
         completed = true;
         firstByte.stop();
+        stopDeadline();
         if (relay != null) {
             relay.abandon();
         } else if (httpRequest != null && failure.kind() != UpstreamFailure.Kind.STATUS) {

@@ -27,9 +27,13 @@ import io.vertx.core.http.HttpMethod;
  *                         first complete event (a stream that only sends its headers has not answered yet)
  * @param idleTimeout      the longest silence allowed after that: between stream events, or between the chunks
  *                         of a whole body
+ * @param deadlineNanos    the {@code System.nanoTime()} by which the call must have completed (its status line, and
+ *                         a stream's first event or a whole body's end), whatever the timeouts above allow; 0 for
+ *                         none. A call started after it fails at once without touching the network.
  */
 public record UpstreamRequest(HttpMethod method, URI uri, Headers headers, Buffer body, boolean stream,
-                              Duration connectTimeout, Duration firstByteTimeout, Duration idleTimeout) {
+                              Duration connectTimeout, Duration firstByteTimeout, Duration idleTimeout,
+                              long deadlineNanos) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** Generous: a non-streamed completion sends its status line only once the whole answer is generated. */
@@ -50,6 +54,12 @@ public record UpstreamRequest(HttpMethod method, URI uri, Headers headers, Buffe
         requirePositive(idleTimeout, "idleTimeout");
     }
 
+    /** A request without a total deadline. */
+    public UpstreamRequest(HttpMethod method, URI uri, Headers headers, Buffer body, boolean stream,
+                           Duration connectTimeout, Duration firstByteTimeout, Duration idleTimeout) {
+        this(method, uri, headers, body, stream, connectTimeout, firstByteTimeout, idleTimeout, 0);
+    }
+
     /** A POST with the default timeouts; {@link #withTimeouts} changes them. */
     public static UpstreamRequest post(URI uri, Headers headers, Buffer body, boolean stream) {
         return new UpstreamRequest(HttpMethod.POST, uri, headers, body, stream,
@@ -57,7 +67,13 @@ public record UpstreamRequest(HttpMethod method, URI uri, Headers headers, Buffe
     }
 
     public UpstreamRequest withTimeouts(Duration connect, Duration firstByte, Duration idle) {
-        return new UpstreamRequest(method, uri, headers, body, stream, connect, firstByte, idle);
+        return new UpstreamRequest(method, uri, headers, body, stream, connect, firstByte, idle, deadlineNanos);
+    }
+
+    /** This request with a total deadline ({@code System.nanoTime()} value; 0: none). */
+    public UpstreamRequest withDeadline(long deadline) {
+        return new UpstreamRequest(method, uri, headers, body, stream, connectTimeout, firstByteTimeout, idleTimeout,
+                deadline);
     }
 
     /**

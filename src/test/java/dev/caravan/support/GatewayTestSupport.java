@@ -26,6 +26,8 @@ import dev.caravan.account.KeyService;
 import dev.caravan.account.UserStore;
 import dev.caravan.billing.WalletService;
 import dev.caravan.ledger.Reconciliation;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.sync.RedisCommands;
 import org.apache.camel.CamelContext;
@@ -61,6 +63,8 @@ public abstract class GatewayTestSupport {
     /** A watched routes folder of the tests' own, so reload tests never touch routes/. */
     protected static final Path TEST_ROUTES;
     protected static final LiveStub LIVE = new LiveStub();
+    /** An upstream that never answers (the resilience tests' first-byte deadline). */
+    protected static final SilentUpstream SILENT = new SilentUpstream();
     /** The admin key the test gateway is configured with. */
     private static RedisClient redisClient;
     private static RedisCommands<String, String> redis;
@@ -90,6 +94,7 @@ public abstract class GatewayTestSupport {
         registry.add("stub.url", STUB::baseUrl);
         registry.add("stub.live-url", LIVE::baseUrl);
         registry.add("stub.closed-port", () -> CLOSED_PORT);
+        registry.add("stub.silent-url", SILENT::baseUrl);
         registry.add("camel.main.routes-include-pattern",
                 () -> "file:routes/**/*.yaml,file:" + TEST_ROUTES + "/**/*.yaml");
         registry.add("camel.main.routes-reload-directory", TEST_ROUTES::toString);
@@ -135,9 +140,18 @@ public abstract class GatewayTestSupport {
 
     protected final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    @Autowired
+    private CircuitBreakerRegistry circuitBreakers;
+
     @BeforeEach
     void resetStub() {
         STUB.resetAll();
+    }
+
+    /** Every test starts with closed provider breakers: failures an earlier test provoked do not skip providers. */
+    @BeforeEach
+    void closeBreakers() {
+        circuitBreakers.getAllCircuitBreakers().forEach(CircuitBreaker::reset);
     }
 
     @BeforeEach
@@ -212,13 +226,19 @@ public abstract class GatewayTestSupport {
      * application.yaml as an operator's would. The caller closes it.
      */
     protected ConfigurableApplicationContext startReplica(String... more) {
+        return startReplicaWithRoutes("file:routes/**/*.yaml,file:" + TEST_ROUTES + "/**/*.yaml", more);
+    }
+
+    /** {@link #startReplica} loading only the route files {@code routesPattern} names (Camel's include pattern). */
+    protected ConfigurableApplicationContext startReplicaWithRoutes(String routesPattern, String... more) {
         HikariDataSource dataSource = (HikariDataSource) jdbc.getDataSource();
         List<String> args = new ArrayList<>(List.of(
                 "--server.port=0",
                 "--camel.main.jmx-enabled=false",
                 "--camel.main.routes-reload-enabled=false",
-                "--camel.main.routes-include-pattern=file:routes/**/*.yaml,file:" + TEST_ROUTES + "/**/*.yaml",
+                "--camel.main.routes-include-pattern=" + routesPattern,
                 "--stub.url=" + STUB.baseUrl(),
+                "--stub.silent-url=" + SILENT.baseUrl(),
                 "--stub.live-url=" + LIVE.baseUrl(),
                 "--stub.closed-port=1",
                 "--caravan.warm-up.calls=0",
