@@ -27,6 +27,8 @@ public class Alerts {
     private final MeterRegistry meters;
     private volatile SedaEndpoint endpoint;
     private volatile BlockingQueue<Exchange> queue;
+    /** When a full queue was last said in the log: a storm of dropped alerts is one line a minute, not one each. */
+    private final java.util.concurrent.atomic.AtomicLong lastDropLogged = new java.util.concurrent.atomic.AtomicLong();
 
     public Alerts(CamelContext camel, MeterRegistry meters) {
         this.camel = camel;
@@ -39,7 +41,12 @@ public class Alerts {
         exchange.getMessage().setBody(event);
         if (!target.offer(exchange)) {
             meters.counter(AlertRoutes.METER, "cause", event.cause(), "result", "dropped").increment();
-            LOG.warn("alert {} ({}) dropped: the alert queue is full", event.cause(), event.subject());
+            long now = System.nanoTime();
+            long last = lastDropLogged.get();
+            if ((last == 0 || now - last > 60_000_000_000L) && lastDropLogged.compareAndSet(last, now)) {
+                LOG.warn("alert {} ({}) dropped: the alert queue is full (further drops are counted, logged once a "
+                        + "minute)", event.cause(), event.subject());
+            }
         }
     }
 

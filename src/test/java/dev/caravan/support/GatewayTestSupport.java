@@ -235,6 +235,7 @@ public abstract class GatewayTestSupport {
                 "--camel.main.routes-include-pattern=file:routes/**/*.yaml,file:" + TEST_ROUTES + "/**/*.yaml",
                 "--stub.url=" + STUB.baseUrl(),
                 "--stub.live-url=" + LIVE.baseUrl(),
+                "--stub.alerts-url=" + ALERT_HOOKS.baseUrl(),
                 "--stub.closed-port=1",
                 "--caravan.warm-up.calls=0",
                 "--caravan.redis.url=" + System.getProperty("test.redis.url", "redis://127.0.0.1:6379"),
