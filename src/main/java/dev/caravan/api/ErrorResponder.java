@@ -1,6 +1,10 @@
 package dev.caravan.api;
 
 import java.util.List;
+import java.util.Map;
+
+import dev.caravan.alerts.AlertEvent;
+import dev.caravan.alerts.Alerts;
 
 import dev.caravan.call.Attempt;
 import dev.caravan.call.CallContext;
@@ -27,10 +31,19 @@ public class ErrorResponder {
 
     private static final Logger LOG = LoggerFactory.getLogger(ErrorResponder.class);
 
+    private final Alerts alerts;
+
+    public ErrorResponder(Alerts alerts) {
+        this.alerts = alerts;
+    }
+
     public void respond(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         CallContext call = CallContext.of(exchange);
         OpenAiError error = errorFor(failure, call);
+        if (failure instanceof ProviderFailureException && call != null && error.status() != 503) {
+            raiseAllProvidersFailed(call, error);
+        }
         // a refusal Caravan chose (an ApiException) is not an internal error, and says so to the client itself
         if (error.status() >= 500 && !(failure instanceof ProviderFailureException) && !(failure instanceof ApiException)) {
             try (MDC.MDCCloseable ignored = call == null ? null : call.inLogs()) {
@@ -46,6 +59,23 @@ public class ErrorResponder {
         }
         ResponseWriter.json(message, call, error.status(), error.toBytes());
         new CallOutcome(error.status(), "error", null, null, null).leaveOn(exchange);
+    }
+
+    /**
+     * Every provider tried for the call failed (none configured is a setup matter, not an outage, and raises
+     * nothing). A queue offer: cheap on the event loop. Provider names and counts only, nothing of the request.
+     */
+    private void raiseAllProvidersFailed(CallContext call, OpenAiError error) {
+        // a profile, or the raw provider/model id the gateway resolved (never the client's own text)
+        String subject = call.profile() != null ? "profile:" + call.profile()
+                : "model:" + call.rawProvider() + "/" + call.rawModel();
+        String profile = call.profile() != null ? call.profile() : call.rawProvider() + "/" + call.rawModel();
+        List<String> providers = call.attempts().stream().filter(a -> a.failure() != FailureKind.UNAVAILABLE)
+                .map(Attempt::provider).distinct().toList();
+        alerts.raise(AlertEvent.critical("all_providers_failed", subject,
+                "every provider of a profile failed for a request", Map.of("profile", profile,
+                        "providers", String.join(",", providers), "status", error.status(),
+                        "code", String.valueOf(error.code()), "request_id", call.requestId())));
     }
 
     static OpenAiError errorFor(Throwable failure, CallContext call) {

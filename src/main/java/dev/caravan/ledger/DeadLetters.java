@@ -70,8 +70,13 @@ public class DeadLetters {
         counted.increment();
         LOG.warn("usage event {} dead-lettered ({}); {}", event.requestId(), error,
                 charged ? "its cost was charged" : "it was not charged");
-        alerts.raise(AlertEvent.warning("ledger_dead_letter", "a usage event could not be written to the ledger",
-                Map.of("request_id", event.requestId(), "error", error, "charged", charged)));
+        // about the call's user when it has one: alerts are de-duplicated per cause and subject
+        Map<String, Object> detail = new java.util.HashMap<>(Map.of("request_id", event.requestId(), "error", error,
+                "charged", charged));
+        if (event.userId() != null) {
+            detail.put("user_id", event.userId().toString());
+        }
+        alerts.raise(AlertEvent.warning("ledger_dead_letter", "a usage event could not be written to the ledger", detail));
     }
 
     private boolean charge(UsageEvent event) {

@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.concurrent.Executor;
 
 import dev.caravan.account.Identity;
+import dev.caravan.alerts.SettledCall;
+import dev.caravan.alerts.SettledCallAlerts;
 import dev.caravan.billing.WalletService;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
@@ -56,10 +58,15 @@ public class LedgerRoutes extends RouteBuilder {
     private final LedgerIsolation isolation;
     private final ProducerTemplate producer;
     private final Executor worker;
+    private final SettledCallAlerts settledCallAlerts;
 
-    /** @param worker where a call's event waits for room in a full queue when the call ended on an event loop */
+    /**
+     * @param worker            where a call's event waits for room in a full queue when the call ended on an event loop
+     * @param settledCallAlerts told of each written and charged batch (error rate, budgets, wallets; never waits)
+     */
     public LedgerRoutes(WalletService wallets, LedgerIsolation isolation, ProducerTemplate producer,
-            @Qualifier("requestExecutor") Executor worker) {
+            @Qualifier("requestExecutor") Executor worker, SettledCallAlerts settledCallAlerts) {
+        this.settledCallAlerts = settledCallAlerts;
         this.wallets = wallets;
         this.isolation = isolation;
         this.producer = producer;
@@ -106,7 +113,8 @@ public class LedgerRoutes extends RouteBuilder {
                     .process(exchange -> isolation.isolate(events(exchange), failure(exchange)))
                 .end()
                 .setProperty(EVENTS, body())
-                .process(this::writeOnce);
+                .process(this::writeOnce)
+                .process(exchange -> settledCallAlerts.offer(events(exchange).stream().map(LedgerRoutes::settled).toList()));
 
         // One attempt at a batch: the insert and the settlement, both idempotent, in one transaction, so that a
         // crash between them cannot leave ledger rows that nobody charges (the sweeper charges only leased
@@ -146,6 +154,12 @@ public class LedgerRoutes extends RouteBuilder {
     static WalletService.Settlement settlement(UsageEvent event) {
         return new WalletService.Settlement(event.requestId(), event.userId(), event.keyId(), event.cost(),
                 "request " + event.outcome(), event.leaseId());
+    }
+
+    /** What the alerts need of a written and charged call. */
+    static SettledCall settled(UsageEvent event) {
+        return new SettledCall(event.profile(), event.status(), event.outcome(), event.userId(), event.keyId(),
+                needsSettlement(event) && event.cost().signum() != 0);
     }
 
     private static Throwable failure(Exchange exchange) {

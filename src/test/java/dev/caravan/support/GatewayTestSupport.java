@@ -65,6 +65,11 @@ public abstract class GatewayTestSupport {
     protected static final LiveStub LIVE = new LiveStub();
     /** An upstream that never answers (the resilience tests' first-byte deadline). */
     protected static final SilentUpstream SILENT = new SilentUpstream();
+    /**
+     * The alert webhooks' receiver (test-routes/alert-webhooks.yaml): its own server, so alerts raised by any test
+     * never show among the provider stub's requests. It answers 200 unless a test says otherwise.
+     */
+    protected static final WireMockServer ALERT_HOOKS = new WireMockServer(options().dynamicPort().containerThreads(50));
     /** The admin key the test gateway is configured with. */
     private static RedisClient redisClient;
     private static RedisCommands<String, String> redis;
@@ -74,6 +79,10 @@ public abstract class GatewayTestSupport {
 
     static {
         STUB.start();
+        ALERT_HOOKS.start();
+        ALERT_HOOKS.stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(
+                com.github.tomakehurst.wiremock.client.WireMock.anyUrl()).atPriority(10)
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.ok()));
         try {
             TEST_ROUTES = Files.createTempDirectory("caravan-test-routes");
             for (var resource : new PathMatchingResourcePatternResolver().getResources("classpath:test-routes/*.yaml")) {
@@ -95,6 +104,12 @@ public abstract class GatewayTestSupport {
         registry.add("stub.live-url", LIVE::baseUrl);
         registry.add("stub.closed-port", () -> CLOSED_PORT);
         registry.add("stub.silent-url", SILENT::baseUrl);
+        registry.add("stub.alerts-url", ALERT_HOOKS::baseUrl);
+        // alert deliveries give up fast, so a test can see a hanging webhook's alert dropped
+        registry.add("caravan.alerts.delivery-timeout", () -> "3s");
+        registry.add("caravan.alerts.delivery.retries", () -> "2");
+        registry.add("caravan.alerts.delivery.backoff", () -> "100");
+        registry.add("caravan.alerts.delivery.max-backoff", () -> "500");
         registry.add("camel.main.routes-include-pattern",
                 () -> "file:routes/**/*.yaml,file:" + TEST_ROUTES + "/**/*.yaml");
         registry.add("camel.main.routes-reload-directory", TEST_ROUTES::toString);
@@ -240,6 +255,7 @@ public abstract class GatewayTestSupport {
                 "--stub.url=" + STUB.baseUrl(),
                 "--stub.silent-url=" + SILENT.baseUrl(),
                 "--stub.live-url=" + LIVE.baseUrl(),
+                "--stub.alerts-url=" + ALERT_HOOKS.baseUrl(),
                 "--stub.closed-port=1",
                 "--caravan.warm-up.calls=0",
                 "--caravan.redis.url=" + System.getProperty("test.redis.url", "redis://127.0.0.1:6379"),
