@@ -16,10 +16,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param instanceId    this gateway in alert payloads; empty: the JVM's name (pid@host)
  * @param errorRate     a profile's error rate alert
  * @param walletLowBelow a user's wallet under this balance (USD) alerts once, until it is back above; 0 turns it off
+ * @param sharedWindowKey prefix of the Redis keys by which replicas agree that one of them sends an alert per
+ *                        window (replicas of one deployment share it; tests give each run its own)
  */
 @ConfigurationProperties("caravan.alerts")
 public record AlertProperties(Duration window, Integer queueSize, String instanceId, ErrorRate errorRate,
-        BigDecimal walletLowBelow) {
+        BigDecimal walletLowBelow, String sharedWindowKey) {
 
     /**
      * @param threshold share of a profile's calls (0..1) answered with a server error or cut upstream
@@ -40,5 +42,6 @@ public record AlertProperties(Duration window, Integer queueSize, String instanc
         instanceId = instanceId == null || instanceId.isBlank() ? ManagementFactory.getRuntimeMXBean().getName() : instanceId;
         errorRate = errorRate == null ? new ErrorRate(null, null, null) : errorRate;
         walletLowBelow = walletLowBelow == null ? BigDecimal.ONE : walletLowBelow;
+        sharedWindowKey = sharedWindowKey == null || sharedWindowKey.isBlank() ? "caravan:alerts:sent" : sharedWindowKey;
     }
 }

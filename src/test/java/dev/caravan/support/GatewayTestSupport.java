@@ -69,6 +69,8 @@ public abstract class GatewayTestSupport {
      * The alert webhooks' receiver (test-routes/alert-webhooks.yaml): its own server, so alerts raised by any test
      * never show among the provider stub's requests. It answers 200 unless a test says otherwise.
      */
+    /** This run's replicas agree on who sends an alert under these Redis keys; an earlier run's never interfere. */
+    protected static final String ALERT_CLAIMS = "caravan:alerts:test:" + UUID.randomUUID();
     protected static final WireMockServer ALERT_HOOKS = new WireMockServer(options().dynamicPort().containerThreads(50));
     /** The admin key the test gateway is configured with. */
     private static RedisClient redisClient;
@@ -105,6 +107,7 @@ public abstract class GatewayTestSupport {
         registry.add("stub.closed-port", () -> CLOSED_PORT);
         registry.add("stub.silent-url", SILENT::baseUrl);
         registry.add("stub.alerts-url", ALERT_HOOKS::baseUrl);
+        registry.add("caravan.alerts.shared-window-key", () -> ALERT_CLAIMS);
         // alert deliveries give up fast, so a test can see a hanging webhook's alert dropped
         registry.add("caravan.alerts.delivery-timeout", () -> "3s");
         registry.add("caravan.alerts.delivery.retries", () -> "2");
@@ -256,6 +259,7 @@ public abstract class GatewayTestSupport {
                 "--stub.silent-url=" + SILENT.baseUrl(),
                 "--stub.live-url=" + LIVE.baseUrl(),
                 "--stub.alerts-url=" + ALERT_HOOKS.baseUrl(),
+                "--caravan.alerts.shared-window-key=" + ALERT_CLAIMS,
                 "--stub.closed-port=1",
                 "--caravan.warm-up.calls=0",
                 "--caravan.redis.url=" + System.getProperty("test.redis.url", "redis://127.0.0.1:6379"),
