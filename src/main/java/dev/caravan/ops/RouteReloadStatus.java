@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Watches Camel's route reloading and remembers, per file, whether its last edit loaded. Camel keeps the
+ * Watches Camel's route reloading, completes it with the file's templated routes ({@link TemplatedRoutesReload}),
+ * and remembers, per file, whether its last edit loaded. Camel keeps the
  * routes that were running when an edited file fails to load (reload only replaces the routes of files that
  * parse); this makes the failure visible in {@code /health}, the log and metrics until the file is fixed.
  */
@@ -39,6 +40,7 @@ public class RouteReloadStatus {
         ((ResourceReloadStrategy) strategy).setResourceReload((name, resource) -> {
             try {
                 original.onReload(name, resource);
+                TemplatedRoutesReload.reload(camelContext, resource);
                 succeeded(name);
             } catch (Exception e) {
                 failed(name, e);

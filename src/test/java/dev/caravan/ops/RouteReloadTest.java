@@ -39,9 +39,58 @@ class RouteReloadTest extends GatewayTestSupport {
                 """.formatted(provider);
     }
 
+    private final Path providerFile = TEST_ROUTES.resolve("reload-provider-test.yaml");
+
+    /** A provider instance (a templated route) at the stub's {@code path}, and a profile that uses it. */
+    private static String providerAt(String path) {
+        return """
+                - templatedRoute:
+                    routeTemplateRef: openai-compatible
+                    routeId: provider-stub-reloaded
+                    parameters:
+                      - name: name
+                        value: stub-reloaded
+                      - name: baseUrl
+                        value: "{{stub.url}}/%s/v1"
+                      - name: apiKey
+                        value: sk-test-reloaded-0123456789
+                      - name: model
+                        value: model-r
+                - route:
+                    id: profile-reloaded-provider
+                    routeConfigurationId: caravan-defaults
+                    from:
+                      uri: direct:profile-reloaded-provider
+                      steps:
+                        - to: provider:stub-reloaded
+                """.formatted(path);
+    }
+
     @AfterEach
     void removeFile() throws Exception {
         Files.deleteIfExists(file);
+        Files.deleteIfExists(providerFile);
+    }
+
+    @Test
+    void addedAndEditedProviderIsLiveWithoutRestart() throws Exception {
+        STUB.stubFor(post("/a/v1/chat/completions").willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(OpenAiFixtures.completion("model-r", "from a"))));
+        STUB.stubFor(post("/b/v1/chat/completions").willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(OpenAiFixtures.completion("model-r", "from b"))));
+        String chat = "{\"model\":\"reloaded-provider\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+
+        // a new file with a provider instance: Camel's reload alone would load its profile but not the provider
+        Files.writeString(providerFile, providerAt("a"));
+        HttpResponse<String> added = waitFor(() -> postJson("/v1/chat/completions", chat), r -> r.statusCode() == 200);
+        assertThat(added.headers().firstValue("x-caravan-provider")).contains("stub-reloaded");
+        assertThat(json(added.body()).at("/choices/0/message/content").asText()).isEqualTo("from a");
+
+        // the provider's base URL edited: the running instance is replaced
+        Files.writeString(providerFile, providerAt("b"));
+        HttpResponse<String> edited = waitFor(() -> postJson("/v1/chat/completions", chat),
+                r -> r.statusCode() == 200 && json(r.body()).at("/choices/0/message/content").asText().equals("from b"));
+        assertThat(edited.headers().firstValue("x-caravan-provider")).contains("stub-reloaded");
     }
 
     @Test
