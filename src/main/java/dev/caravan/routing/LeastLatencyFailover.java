@@ -20,6 +20,7 @@ public class LeastLatencyFailover extends OrderedFailover {
     private final double alpha;
     private final double explore;
     private final double failurePenaltyNanos;
+    /** Each step's average in nanoseconds as double bits, NaN until measured; sized when the route starts. */
     private volatile AtomicLongArray averages = new AtomicLongArray(0);
 
     /**
@@ -34,8 +35,18 @@ public class LeastLatencyFailover extends OrderedFailover {
     }
 
     @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        AtomicLongArray unknown = new AtomicLongArray(doGetProcessors().length);
+        for (int i = 0; i < unknown.length(); i++) {
+            unknown.set(i, UNKNOWN);
+        }
+        averages = unknown;
+    }
+
+    @Override
     protected int[] order(int steps) {
-        AtomicLongArray known = averages(steps);
+        AtomicLongArray known = averages;
         Integer[] order = new Integer[steps];
         double[] average = new double[steps];
         for (int i = 0; i < steps; i++) {
@@ -69,32 +80,5 @@ public class LeastLatencyFailover extends OrderedFailover {
             double average = Double.longBitsToDouble(before);
             after = Double.doubleToRawLongBits(Double.isNaN(average) ? sample : average + alpha * (sample - average));
         } while (!known.compareAndSet(step, before, after));
-    }
-
-    /** Each step's average time to answer in milliseconds, NaN when never measured (tests, health views). */
-    public double[] averageMillis() {
-        AtomicLongArray known = averages;
-        double[] millis = new double[known.length()];
-        for (int i = 0; i < millis.length; i++) {
-            millis[i] = Double.longBitsToDouble(known.get(i)) / 1_000_000d;
-        }
-        return millis;
-    }
-
-    private AtomicLongArray averages(int steps) {
-        AtomicLongArray known = averages;
-        if (known.length() != steps) {
-            synchronized (this) {
-                known = averages;
-                if (known.length() != steps) {
-                    known = new AtomicLongArray(steps);
-                    for (int i = 0; i < steps; i++) {
-                        known.set(i, UNKNOWN);
-                    }
-                    averages = known;
-                }
-            }
-        }
-        return known;
     }
 }

@@ -12,11 +12,23 @@ import org.apache.camel.AsyncProcessor;
  */
 public class WeightedFailover extends OrderedFailover {
 
-    private volatile double[] weights;
+    /** Each step's weight, read from its endpoint URI once the route has given this load balancer its steps. */
+    private volatile double[] weights = new double[0];
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        AsyncProcessor[] steps = doGetProcessors();
+        double[] read = new double[steps.length];
+        for (int i = 0; i < steps.length; i++) {
+            read[i] = weight(steps[i]);
+        }
+        weights = read;
+    }
 
     @Override
     protected int[] order(int steps) {
-        double[] left = weights(steps).clone();
+        double[] left = weights.clone();
         int[] order = new int[steps];
         ThreadLocalRandom random = ThreadLocalRandom.current();
         for (int position = 0; position < steps; position++) {
@@ -28,9 +40,11 @@ public class WeightedFailover extends OrderedFailover {
             if (total > 0) {
                 double point = random.nextDouble(total);
                 for (int i = 0; i < steps && chosen < 0; i++) {
-                    point -= left[i];
-                    if (left[i] > 0 && point < 0) {
-                        chosen = i;
+                    if (left[i] > 0) {
+                        point -= left[i];
+                        if (point < 0) {
+                            chosen = i;
+                        }
                     }
                 }
             }
@@ -46,18 +60,5 @@ public class WeightedFailover extends OrderedFailover {
             left[chosen] = -1;
         }
         return order;
-    }
-
-    private double[] weights(int steps) {
-        double[] known = weights;
-        if (known == null || known.length != steps) {
-            AsyncProcessor[] processors = doGetProcessors();
-            known = new double[steps];
-            for (int i = 0; i < steps; i++) {
-                known[i] = weight(processors[i]);
-            }
-            weights = known;
-        }
-        return known;
     }
 }
