@@ -1,6 +1,8 @@
 package dev.caravan.hawtio;
 
+import dev.caravan.account.AuditLog;
 import dev.caravan.account.Authenticator;
+import dev.caravan.account.Identity;
 import dev.caravan.openai.ApiException;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -21,18 +23,24 @@ public class HawtioConfiguration {
     }
 
     /**
-     * An admin key as the API checks it (revoked, expired or disabled keys refused, failures audited). No caller
-     * address is passed on, so a key restricted to an IP allowlist cannot open Hawtio.
+     * An admin key as the admin API checks it: revoked, expired or disabled keys refused, every refusal audited (a
+     * valid key without admin rights as {@code admin_required}, as the admin API does). No caller address is
+     * passed on, so a key restricted to an IP allowlist cannot open Hawtio.
      */
     @Bean
-    public AdminKeyCheck adminKeyCheck(Authenticator authenticator) {
+    public AdminKeyCheck adminKeyCheck(Authenticator authenticator, AuditLog audit) {
         return secret -> {
+            Identity identity;
             try {
-                return authenticator.authenticate(
-                        new Authenticator.Credentials("Bearer " + secret, null, null, null, null)).admin();
+                identity = authenticator.authenticate(new Authenticator.Credentials("Bearer " + secret, null, null,
+                        null, null));
             } catch (ApiException refused) {
                 return false;
             }
+            if (!identity.admin()) {
+                audit.authenticationFailed(identity.label(), "admin_required", null);
+            }
+            return identity.admin();
         };
     }
 }

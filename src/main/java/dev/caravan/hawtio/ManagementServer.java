@@ -41,6 +41,7 @@ public class ManagementServer implements SmartLifecycle {
 
     @Override
     public void start() {
+        long started = System.nanoTime();
         ManagementContextFactory factory = new ManagementContextFactory(WebApplicationType.SERVLET,
                 ServletWebServerFactory.class, ServletWebServerFactoryAutoConfiguration.class);
         ConfigurableApplicationContext child = factory.createManagementContext(gateway);
@@ -53,8 +54,9 @@ public class ManagementServer implements SmartLifecycle {
         ((AnnotationConfigRegistry) child).register(HawtioContext.class);
         child.refresh();
         context = child;
-        LOG.info("Hawtio at http://{}:{}/hawtio (Jolokia at /jolokia), behind the admin key",
-                settings.address() == null || settings.address().isBlank() ? "localhost" : settings.address(), port());
+        LOG.info("Hawtio at http://{}:{}/hawtio (Jolokia at /jolokia), behind the admin key; started in {} ms",
+                settings.address() == null || settings.address().isBlank() ? "localhost" : settings.address(), port(),
+                (System.nanoTime() - started) / 1_000_000);
     }
 
     /** The settings of the child context; they win over the gateway's, which it inherits otherwise. */

@@ -1,8 +1,10 @@
 package dev.caravan.hawtio;
 
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
@@ -11,6 +13,7 @@ import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Hawtio and Jolokia on the management port: only the admin key opens them (HTTP Basic or Hawtio's login page),
@@ -45,10 +48,16 @@ class HawtioAccessTest extends HawtioTestSupport {
     }
 
     @Test
-    void aUserKeyOrAWrongKeyIsRefused() {
-        assertThat(managementGet("/jolokia/version", basic("ops", userKey)).statusCode()).isEqualTo(403);
+    void aUserKeyOrAWrongKeyIsRefusedAndAudited() {
+        Account user = newAccount(BigDecimal.ONE);
+        assertThat(managementGet("/jolokia/version", basic("ops", user.key())).statusCode()).isEqualTo(403);
         assertThat(managementGet("/jolokia/version", basic("ops", ADMIN_KEY + "x")).statusCode()).isEqualTo(403);
         assertThat(managementGet("/jolokia/version", basic("ops", "not-a-key")).statusCode()).isEqualTo(403);
+
+        String prefix = jdbc.queryForObject("select key_prefix from api_keys where id = ?", String.class, user.keyId());
+        await("the refused user key in the audit log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(jdbc.queryForObject("select count(*) from audit_log where actor = ? and action = "
+                        + "'auth.failed' and detail = 'admin_required'", Long.class, prefix)).isEqualTo(1));
     }
 
     @Test
