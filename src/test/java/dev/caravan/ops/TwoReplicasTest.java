@@ -1,11 +1,9 @@
 package dev.caravan.ops;
 
-import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,15 +38,7 @@ class TwoReplicasTest extends GatewayTestSupport {
 
     @BeforeEach
     void providerAnswersAndReplicaRuns() {
-        byte[] body = OpenAiFixtures.completion("model-live", "Hi").getBytes(StandardCharsets.UTF_8);
-        LIVE.handle(exchange -> {
-            providerCalls.incrementAndGet();
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
+        LIVE.answerJson(OpenAiFixtures.completion("model-live", "Hi"), providerCalls);
         if (replica == null) {
             replica = startReplica("--caravan.redis.timeout=5s");
         }
