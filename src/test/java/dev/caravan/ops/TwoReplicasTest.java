@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,6 +32,7 @@ import static org.awaitility.Awaitility.await;
  * can see a quota fail open, which serves a call unlimited by design and is not what this test is about.
  */
 @TestPropertySource(properties = "caravan.redis.timeout=5s")
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS) // no other class shares this context
 class TwoReplicasTest extends GatewayTestSupport {
 
     private static ConfigurableApplicationContext replica;

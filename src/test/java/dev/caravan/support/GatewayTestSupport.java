@@ -130,6 +130,9 @@ public abstract class GatewayTestSupport {
         registry.add("caravan.warm-up.calls", () -> "${test.warm-up.calls:0}");
         // credit leases go back soon after their calls, so tests can check that nothing stays reserved
         registry.add("caravan.billing.lease-idle", () -> "200ms");
+        // a test context holds its pool open while Spring caches it, and replicas add theirs: a small pool each keeps
+        // the whole run under the server's 100 connections
+        registry.add("caravan.database.max-pool-size", () -> "${test.database.max-pool-size:8}");
         registry.add("caravan.billing.lease-heartbeat", () -> "50ms");
         TestDatabase.register(registry);
         registry.add("caravan.auth.admin-key", () -> ADMIN_KEY);
@@ -270,6 +273,7 @@ public abstract class GatewayTestSupport {
         settings.put("caravan.database.username", dataSource.getUsername() == null ? "" : dataSource.getUsername());
         settings.put("caravan.database.password", dataSource.getPassword() == null ? "" : dataSource.getPassword());
         settings.put("caravan.database.schema", TestDatabase.SCHEMA);
+        settings.put("caravan.database.max-pool-size", "8");
         settings.put("caravan.auth.admin-key", ADMIN_KEY);
         List<String> args = new ArrayList<>();
         for (String setting : more) {
