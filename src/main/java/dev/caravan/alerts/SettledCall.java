@@ -16,9 +16,12 @@ import java.util.UUID;
  */
 public record SettledCall(String profile, int status, String outcome, UUID userId, UUID keyId, boolean charged) {
 
-    /** A call the profile answered, or failed to: refusals before any provider (4xx) say nothing about the profile. */
+    /**
+     * A call the profile answered, or failed to: refusals before any provider (4xx) say nothing about the profile,
+     * and an attempt a hedged step cancelled (status 0) is part of a call counted already.
+     */
     boolean countsForErrorRate() {
-        return profile != null && (status < 400 || status >= 500);
+        return profile != null && status > 0 && (status < 400 || status >= 500);
     }
 
     /** A server-side error, or a stream the provider cut after it started. */

@@ -25,6 +25,12 @@ public record CallOutcome(int status, String outcome, Usage usage, BigDecimal co
 
     public static final String COMPLETED = "completed";
 
+    /**
+     * The ledger outcome of an attempt a hedged step cancelled because another provider answered first: a row of
+     * its own beside the call's, never charged.
+     */
+    public static final String HEDGE_CANCELLED = "hedge_cancelled";
+
     public static CallOutcome of(Exchange exchange) {
         return exchange.getProperty(PROPERTY, CallOutcome.class);
     }

@@ -15,5 +15,7 @@ public enum FailureKind {
     /** Skipped without a network attempt: the provider's circuit breaker is open. */
     CIRCUIT_OPEN,
     /** Not tried: the request's total deadline had passed. */
-    DEADLINE
+    DEADLINE,
+    /** Given up by a hedged step because another provider answered first; the provider is not blamed. */
+    HEDGE_CANCELLED
 }

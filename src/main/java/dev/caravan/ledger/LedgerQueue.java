@@ -1,5 +1,7 @@
 package dev.caravan.ledger;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executor;
 
@@ -20,6 +22,9 @@ final class LedgerQueue {
 
     private static final Logger LOG = LoggerFactory.getLogger(LedgerQueue.class);
 
+    /** How many of an exchange's events {@link #offer} queued before the queue was full. */
+    private static final String QUEUED_SO_FAR = "caravan.usage.queued";
+
     private final SedaEndpoint endpoint;
     private final BlockingQueue<Exchange> queue;
     private final OffLoop step;
@@ -39,26 +44,56 @@ final class LedgerQueue {
         return step;
     }
 
-    /** Queues the event if there is room now; false when the queue is full. */
+    /** Queues the exchange's events that are not queued yet while there is room now; false when the queue is full. */
     private boolean offer(Exchange exchange) {
         UsageEvent event = exchange.getProperty(UsageEvent.PROPERTY, UsageEvent.class);
-        return event == null || queue.offer(queued(event));
+        List<UsageEvent> side = sideEvents(exchange);
+        if (side.isEmpty()) {
+            return event == null || queue.offer(queued(event));
+        }
+        List<UsageEvent> events = all(event, side);
+        int queuedSoFar = exchange.getProperty(QUEUED_SO_FAR, 0, Integer.class);
+        for (; queuedSoFar < events.size(); queuedSoFar++) {
+            if (!queue.offer(queued(events.get(queuedSoFar)))) {
+                // put() goes on from here: none is queued twice
+                exchange.setProperty(QUEUED_SO_FAR, queuedSoFar);
+                return false;
+            }
+        }
+        return true;
     }
 
-    /** Queues the event, waiting for room as long as it takes. */
+    /** Queues the events that {@link #offer} did not, waiting for room as long as it takes. */
     private void put(Exchange exchange) {
-        UsageEvent event = exchange.getProperty(UsageEvent.PROPERTY, UsageEvent.class);
-        if (event == null) {
-            return;
+        List<UsageEvent> events = all(exchange.getProperty(UsageEvent.PROPERTY, UsageEvent.class), sideEvents(exchange));
+        int queuedSoFar = exchange.getProperty(QUEUED_SO_FAR, 0, Integer.class);
+        for (int i = queuedSoFar; i < events.size(); i++) {
+            UsageEvent event = events.get(i);
+            try {
+                queue.put(queued(event));
+            } catch (InterruptedException e) {
+                // only a shutdown that cannot wait interrupts a worker: the event is lost, and said so
+                Thread.currentThread().interrupt();
+                LOG.error("usage event {} not queued for the ledger: interrupted while the queue was full",
+                        event.requestId());
+                return;
+            }
         }
-        try {
-            queue.put(queued(event));
-        } catch (InterruptedException e) {
-            // only a shutdown that cannot wait interrupts a worker: the event is lost, and said so
-            Thread.currentThread().interrupt();
-            LOG.error("usage event of call {} not queued for the ledger: interrupted while the queue was full",
-                    event.requestId());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<UsageEvent> sideEvents(Exchange exchange) {
+        List<UsageEvent> side = exchange.getProperty(UsageEvent.SIDE_EVENTS, List.class);
+        return side == null ? List.of() : side;
+    }
+
+    private static List<UsageEvent> all(UsageEvent event, List<UsageEvent> side) {
+        List<UsageEvent> events = new ArrayList<>(side.size() + 1);
+        if (event != null) {
+            events.add(event);
         }
+        events.addAll(side);
+        return events;
     }
 
     private Exchange queued(UsageEvent event) {

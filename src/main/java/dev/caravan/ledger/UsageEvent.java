@@ -42,6 +42,12 @@ public record UsageEvent(String requestId, String clientRequestId, UUID userId, 
     public static final String PROPERTY = "caravan.usage";
 
     /**
+     * More ledger rows of the same call, rarely any (a {@code List<UsageEvent>}): the attempts a hedged step
+     * cancelled. Never charged, so they travel beside the call's own event.
+     */
+    public static final String SIDE_EVENTS = "caravan.usage.side";
+
+    /**
      * A batch of events as the named parameters of the ledger insert: one array per column, so that the whole
      * batch is one row of parameters and one statement ({@code unnest}). Money and ids travel as text and are
      * cast in SQL.

@@ -1,11 +1,16 @@
 package dev.caravan.ledger;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
 
 import dev.caravan.account.Identity;
 import dev.caravan.billing.CreditHold;
 import dev.caravan.billing.Price;
+import dev.caravan.call.Attempt;
 import dev.caravan.call.CallContext;
+import dev.caravan.call.CallOutcome;
+import dev.caravan.call.FailureKind;
 import dev.caravan.openai.Usage;
 import org.apache.camel.Exchange;
 
@@ -40,11 +45,41 @@ public final class UsageRecorder {
         if (hold != null) {
             hold.close(charged);
         }
+        List<UsageEvent> hedges = hedgesCancelled(call, used.promptTokens(), latencyMs);
+        if (!hedges.isEmpty()) {
+            exchange.setProperty(UsageEvent.SIDE_EVENTS, hedges);
+        }
         exchange.setProperty(UsageEvent.PROPERTY, new UsageEvent(call.requestId(), call.clientRequestId(), identity.userId(), identity.keyId(),
                 call.operation().name().toLowerCase(), call.profile(), call.provider(), call.model(), call.requestedModel(),
                 used.promptTokens(), used.completionTokens(), used.cachedTokens(),
                 charged, usage != null && usage.estimated(), call.fromCache(),
                 status, outcome, latencyMs, ttftMs, call.attemptsMade(), call.reserved() != null,
                 hold != null ? hold.leaseId() : null));
+    }
+
+    /**
+     * One row per attempt a hedged step cancelled because another provider answered first, for the operator's
+     * accounting of what was sent: its own request id ({@code <id>-hedge-<n>}), the provider and model it went to,
+     * the prompt it was sent (the answer's prompt tokens, or Caravan's count of the request), outcome
+     * {@code hedge_cancelled}, no cost and no settlement: the client pays for the winner only.
+     */
+    private static List<UsageEvent> hedgesCancelled(CallContext call, long answeredPromptTokens, long latencyMs) {
+        List<UsageEvent> rows = List.of();
+        int n = 0;
+        for (Attempt attempt : call.attempts()) {
+            if (attempt.failure() != FailureKind.HEDGE_CANCELLED) {
+                continue;
+            }
+            if (rows.isEmpty()) {
+                rows = new ArrayList<>(1);
+            }
+            Identity identity = call.identity();
+            long prompt = answeredPromptTokens > 0 ? answeredPromptTokens : call.promptTokens();
+            rows.add(new UsageEvent(call.requestId() + "-hedge-" + ++n, call.clientRequestId(), identity.userId(),
+                    identity.keyId(), call.operation().name().toLowerCase(), call.profile(), attempt.provider(),
+                    attempt.model(), call.requestedModel(), prompt, 0, 0, BigDecimal.ZERO.setScale(Price.SCALE),
+                    true, false, 0, CallOutcome.HEDGE_CANCELLED, latencyMs, null, 1, false, null));
+        }
+        return rows;
     }
 }

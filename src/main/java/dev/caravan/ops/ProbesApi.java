@@ -2,6 +2,7 @@ package dev.caravan.ops;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.database.DatabaseReachability;
 import dev.caravan.openai.Json;
 import dev.caravan.openai.OpenAiError;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -20,9 +21,11 @@ import org.springframework.stereotype.Component;
 /**
  * Kubernetes probes and Prometheus metrics at the URLs of Spring Boot's actuator, served by routes on the
  * gateway's own server (there is no servlet container for actuator to use): {@code /actuator/health/liveness}
- * and {@code /actuator/health/readiness} report Spring Boot's application availability (readiness turns down
- * when shutdown begins, and while no provider of any profile is usable: the {@code providers} health indicator),
- * {@code /actuator/health} both, {@code /actuator/prometheus} the meter registry.
+ * (also {@code /health/live}) and {@code /actuator/health/readiness} (also {@code /health/ready}) report Spring
+ * Boot's application availability; readiness also turns down while PostgreSQL does not answer and while no provider
+ * of any profile is usable (the {@code providers} health indicator), with the reason. {@code /actuator/health}
+ * reports both, {@code /actuator/prometheus} (also {@code /metrics}) the meter registry. Liveness never depends on
+ * the database or the providers: restarting a replica fixes neither.
  */
 @Component
 public class ProbesApi extends RouteBuilder {
@@ -34,10 +37,12 @@ public class ProbesApi extends RouteBuilder {
     private final HealthIndicator providers;
     /** Absent when metrics export is off (management.prometheus.metrics.export.enabled=false; also in tests). */
     private final ObjectProvider<PrometheusMeterRegistry> prometheus;
+    private final DatabaseReachability database;
 
     public ProbesApi(ApplicationAvailability availability, ObjectProvider<PrometheusMeterRegistry> prometheus,
-            @Qualifier("providers") HealthIndicator providers) {
+            @Qualifier("providers") HealthIndicator providers, DatabaseReachability database) {
         this.availability = availability;
+        this.database = database;
         this.providers = providers;
         this.prometheus = prometheus;
     }
@@ -47,14 +52,23 @@ public class ProbesApi extends RouteBuilder {
         from("platform-http:/actuator/health/liveness?httpMethodRestrict=GET&muteException=true")
                 .routeId("probe-liveness")
                 .process(exchange -> status(exchange, live()));
+        from("platform-http:/health/live?httpMethodRestrict=GET&muteException=true")
+                .routeId("probe-live")
+                .process(exchange -> status(exchange, live()));
         from("platform-http:/actuator/health/readiness?httpMethodRestrict=GET&muteException=true")
                 .routeId("probe-readiness")
                 .process(this::readiness);
+        from("platform-http:/health/ready?httpMethodRestrict=GET&muteException=true")
+                .routeId("probe-ready")
+                .process(this::readiness);
         from("platform-http:/actuator/health?httpMethodRestrict=GET&muteException=true")
                 .routeId("probe-health")
-                .process(exchange -> status(exchange, live() && ready() && providersUsable()));
+                .process(exchange -> status(exchange, live() && ready() && database.reachable() && providersUsable()));
         from("platform-http:/actuator/prometheus?httpMethodRestrict=GET&muteException=true")
                 .routeId("metrics-prometheus")
+                .process(this::scrape);
+        from("platform-http:/metrics?httpMethodRestrict=GET&muteException=true")
+                .routeId("metrics")
                 .process(this::scrape);
     }
 
@@ -71,24 +85,34 @@ public class ProbesApi extends RouteBuilder {
     }
 
     /**
-     * Ready while Spring Boot accepts traffic and some provider of some profile is usable; when none is, the
-     * reason is in {@code details.providers} (no key set, or every breaker open).
+     * Ready while Spring Boot accepts traffic, PostgreSQL answers and some provider of some profile is usable; when
+     * not, the reason is in {@code details}: {@code database} down, or {@code providers} (no key set, or every
+     * breaker open).
      */
     private void readiness(Exchange exchange) {
         if (!ready()) {
             status(exchange, false);
             return;
         }
+        boolean databaseUp = database.reachable();
         Health health = providers.health();
-        if (Status.UP.equals(health.getStatus())) {
+        boolean providersUp = Status.UP.equals(health.getStatus());
+        if (databaseUp && providersUp) {
             status(exchange, true);
             return;
         }
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("status", "OUT_OF_SERVICE");
-        ObjectNode details = body.putObject("details").putObject("providers");
-        details.put("status", health.getStatus().getCode());
-        health.getDetails().forEach((key, value) -> details.put(key, String.valueOf(value)));
+        ObjectNode reasons = body.putObject("details");
+        if (!databaseUp) {
+            reasons.putObject("database").put("status", "DOWN")
+                    .put("reason", "PostgreSQL does not answer");
+        }
+        if (!providersUp) {
+            ObjectNode details = reasons.putObject("providers");
+            details.put("status", health.getStatus().getCode());
+            health.getDetails().forEach((key, value) -> details.put(key, String.valueOf(value)));
+        }
         exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 503);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");

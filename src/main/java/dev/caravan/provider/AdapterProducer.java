@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.caravan.call.Attempt;
 import dev.caravan.call.CallContext;
+import dev.caravan.call.Cancellation;
 import dev.caravan.call.FailureKind;
 import dev.caravan.openai.ApiException;
 import dev.caravan.resilience.ProviderBreakers;
@@ -138,6 +139,9 @@ final class AdapterProducer extends DefaultAsyncProducer {
         }
 
         private void answer() {
+            if (cancelled()) {
+                return;
+            }
             if (exchange.getException() instanceof UpstreamFailure failure) {
                 failed(technical(target.provider(), failure), failure.retryAfter());
                 return;
@@ -167,6 +171,11 @@ final class AdapterProducer extends DefaultAsyncProducer {
                     if (failure != null) {
                         failed(beforeFirstChunk(target.provider(), failure), Optional.empty());
                     } else {
+                        Cancellation cancellation = Cancellation.of(exchange);
+                        if (cancellation != null) {
+                            // a hedged attempt that lost after its stream opened: its stream is reset too
+                            cancellation.onCancel(chunks::cancel);
+                        }
                         exchange.getMessage().setBody(new ProviderResult.Streaming(chunks));
                         succeeded();
                         callback.done(false);
@@ -199,8 +208,31 @@ final class AdapterProducer extends DefaultAsyncProducer {
             health.failed(target.provider(), failure.getMessage());
         }
 
+        /**
+         * Ends a hedged attempt that was given up (another provider answered first), whatever it was doing: not a
+         * failure of this provider, so the breaker forgets the try and nothing is retried.
+         */
+        private boolean cancelled() {
+            Cancellation cancellation = Cancellation.of(exchange);
+            if (cancellation == null || !cancellation.cancelled()) {
+                return false;
+            }
+            if (exchange.getMessage().getBody() instanceof UpstreamResponse.EventStream opened) {
+                // cancelled between its first event and here: the stream it opened is reset too
+                opened.relay().cancel();
+            }
+            breaker.releasePermission();
+            exchange.setException(new ProviderFailureException(FailureKind.HEDGE_CANCELLED, 0,
+                    target.provider() + " cancelled: another provider answered first"));
+            callback.done(false);
+            return true;
+        }
+
         /** A technical failure before any byte reached the client: retry this provider, or hand it to failover. */
         private void failed(ProviderFailureException failure, Optional<Duration> retryAfter) {
+            if (cancelled()) {
+                return;
+            }
             counted(failure);
             long remainingMillis = call == null || call.deadlineNanos() == 0 ? Long.MAX_VALUE
                     : TimeUnit.NANOSECONDS.toMillis(call.remainingNanos());
@@ -217,7 +249,12 @@ final class AdapterProducer extends DefaultAsyncProducer {
             LOG.debug("retrying {} in {} ms (retry {}): {}", target.provider(), delay, retry, failure.getMessage());
             // runs on the event loop that read the failure: the timer fires there too, no thread sleeps
             vertx.setTimer(Math.max(1, delay), id -> {
-                if (breaker.tryAcquirePermission()) {
+                Cancellation cancellation = Cancellation.of(exchange);
+                if (cancellation != null && cancellation.cancelled()) {
+                    exchange.setException(new ProviderFailureException(FailureKind.HEDGE_CANCELLED, 0,
+                            target.provider() + " cancelled: another provider answered first"));
+                    callback.done(false);
+                } else if (breaker.tryAcquirePermission()) {
                     send();
                 } else {
                     exchange.setException(circuitOpen(target));
@@ -234,6 +271,7 @@ final class AdapterProducer extends DefaultAsyncProducer {
             case CONNECT -> FailureKind.CONNECTION;
             case TIMEOUT -> FailureKind.TIMEOUT;
             case STREAM_CUT -> FailureKind.SERVER_ERROR;
+            case CANCELLED -> FailureKind.HEDGE_CANCELLED;
             case STATUS -> status == 429 ? FailureKind.RATE_LIMITED
                     : status == 408 || status == 504 ? FailureKind.TIMEOUT : FailureKind.SERVER_ERROR;
         };

@@ -25,6 +25,11 @@ public class ProviderEndpoint extends DefaultEndpoint {
             + " ref weighted); the provider itself ignores it", defaultValue = "1")
     private double weight = 1;
 
+    @UriParam(description = "Under a hedged load balancer (customLoadBalancer ref hedged): how long this step may go"
+            + " without the first byte of its answer before the next step is started too, in ms; 0: the balancer's"
+            + " default. The provider itself ignores it", defaultValue = "0")
+    private long hedgeAfter;
+
     private final RouteCatalog catalog;
 
     ProviderEndpoint(String uri, ProviderComponent component, String name, RouteCatalog catalog) {
@@ -61,5 +66,13 @@ public class ProviderEndpoint extends DefaultEndpoint {
 
     public void setWeight(double weight) {
         this.weight = weight;
+    }
+
+    public long getHedgeAfter() {
+        return hedgeAfter;
+    }
+
+    public void setHedgeAfter(long hedgeAfter) {
+        this.hedgeAfter = hedgeAfter;
     }
 }

@@ -2,6 +2,7 @@ package dev.caravan.provider;
 
 import dev.caravan.call.Attempt;
 import dev.caravan.call.CallContext;
+import dev.caravan.call.Cancellation;
 import dev.caravan.call.FailureKind;
 import dev.caravan.routing.ProviderInfo;
 import dev.caravan.routing.RouteCatalog;
@@ -71,9 +72,19 @@ class ProviderProducer extends DefaultAsyncProducer {
         }
         String upstreamModel = model;
         exchange.setProperty(ProviderTarget.PROPERTY, new ProviderTarget(name, upstreamModel));
+        Cancellation cancellation = Cancellation.of(exchange);
+        if (cancellation != null) {
+            cancellation.calling(name, upstreamModel);
+        }
         return route.process(exchange, doneSync -> {
             Exception failure = exchange.getException();
-            if (failure != null) {
+            if (cancellation != null && cancellation.cancelled()) {
+                // a hedged attempt given up: the hedging step recorded it when it chose another answer
+                if (failure == null) {
+                    exchange.setException(new ProviderFailureException(FailureKind.HEDGE_CANCELLED, 0,
+                            name + " cancelled: another provider answered first"));
+                }
+            } else if (failure != null) {
                 fail(exchange, call, name, upstreamModel, failure);
             } else if (call != null) {
                 int status = exchange.getMessage().getBody() instanceof ProviderResult.Rejected rejected

@@ -11,6 +11,9 @@ import dev.caravan.alerts.Alerts;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransitionEvent;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -23,7 +26,9 @@ import org.springframework.stereotype.Component;
  * with both. A provider file reloaded with other breaker settings gets a fresh breaker; one reloaded with the
  * same settings keeps its breaker, state and counts.
  *
- * <p>A breaker opening or closing raises an alert ({@code breaker_opened}, {@code breaker_closed}).
+ * <p>A breaker opening or closing raises an alert ({@code breaker_opened}, {@code breaker_closed}). Each provider's
+ * state is the gauge {@code caravan_circuit_state{provider}}: 0 closed, 1 half-open (or, per model, some models
+ * open), 2 open (every breaker of the provider).
  */
 @Component
 public class ProviderBreakers {
@@ -43,15 +48,22 @@ public class ProviderBreakers {
     /** The settings each started provider route registered: readiness and /health/detailed list these providers. */
     private final Map<String, BreakerSettings> providers = new ConcurrentHashMap<>();
 
+    private final MeterRegistry meters;
+
     @Autowired
-    public ProviderBreakers(CircuitBreakerRegistry registry, Alerts alerts) {
-        this(registry, alerts::raise);
+    public ProviderBreakers(CircuitBreakerRegistry registry, Alerts alerts, MeterRegistry meters) {
+        this(registry, alerts::raise, meters);
     }
 
     /** @param alerts where the breakers' alerts go (tests collect them) */
     ProviderBreakers(CircuitBreakerRegistry registry, Consumer<AlertEvent> alerts) {
+        this(registry, alerts, new SimpleMeterRegistry());
+    }
+
+    private ProviderBreakers(CircuitBreakerRegistry registry, Consumer<AlertEvent> alerts, MeterRegistry meters) {
         this.registry = registry;
         this.alerts = alerts;
+        this.meters = meters;
     }
 
     /**
@@ -59,7 +71,12 @@ public class ProviderBreakers {
      * now, so that readiness and the metrics show it before its first call.
      */
     public void register(String provider, BreakerSettings settings) {
-        providers.put(provider, settings);
+        if (providers.put(provider, settings) == null) {
+            Gauge.builder("caravan.circuit.state", this, breakers -> breakers.stateCode(provider))
+                    .description("A provider's circuit breaker: 0 closed, 1 half-open or partly open, 2 open")
+                    .tag(PROVIDER_TAG, provider)
+                    .register(meters);
+        }
         if (!settings.perModel()) {
             breaker(provider, null, settings);
         }
@@ -118,6 +135,23 @@ public class ProviderBreakers {
             }
         }
         return false;
+    }
+
+    /** 0 closed (or no breaker yet), 1 half-open or some of its per-model breakers open, 2 every one open. */
+    int stateCode(String provider) {
+        List<CircuitBreaker> own = of(provider);
+        int open = 0;
+        boolean halfOpen = false;
+        for (CircuitBreaker breaker : own) {
+            if (isOpen(breaker.getState())) {
+                open++;
+            }
+            halfOpen |= breaker.getState() == CircuitBreaker.State.HALF_OPEN;
+        }
+        if (open > 0 && open == own.size()) {
+            return 2;
+        }
+        return open > 0 || halfOpen ? 1 : 0;
     }
 
     static boolean isOpen(CircuitBreaker.State state) {

@@ -41,20 +41,34 @@ public abstract class OrderedFailover extends LoadBalancerSupport {
 
     /** The {@code weight} option of the step's endpoint URI ({@code provider:x?weight=70}), or 1. */
     protected static double weight(Processor step) {
+        String weight = option(step, "weight");
+        if (weight == null) {
+            return 1;
+        }
+        try {
+            return Math.max(0, Double.parseDouble(weight));
+        } catch (NumberFormatException notANumber) {
+            throw new IllegalArgumentException("weight of a step must be a number, not " + weight);
+        }
+    }
+
+    /**
+     * An option of the step's endpoint URI that the endpoint itself ignores and a load balancer reads
+     * ({@code weight}, {@code hedgeAfter}); null when the step has none.
+     */
+    static String option(Processor step, String name) {
         Processor inner = step instanceof Channel channel ? channel.getNextProcessor() : step;
         if (inner instanceof EndpointAware aware) {
             String query = URISupport.extractQuery(aware.getEndpoint().getEndpointUri());
             try {
-                Object weight = query == null ? null : URISupport.parseQuery(query).get("weight");
-                if (weight != null) {
-                    return Math.max(0, Double.parseDouble(weight.toString()));
-                }
-            } catch (Exception notANumber) {
-                throw new IllegalArgumentException("weight of " + aware.getEndpoint().getEndpointUri()
-                        + " must be a number");
+                Object value = query == null ? null : URISupport.parseQuery(query).get(name);
+                return value == null ? null : value.toString();
+            } catch (Exception malformed) {
+                throw new IllegalArgumentException("the options of " + aware.getEndpoint().getEndpointUri()
+                        + " cannot be read");
             }
         }
-        return 1;
+        return null;
     }
 
     /** One call's way through its order of steps. */

@@ -1,5 +1,6 @@
 package dev.caravan.routing;
 
+import io.vertx.core.Vertx;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -18,6 +19,12 @@ public class RoutingStrategies {
     @Scope(ConfigurableBeanFactory.SCOPE_PROTOTYPE)
     public WeightedFailover weighted() {
         return new WeightedFailover();
+    }
+
+    @Bean
+    @Scope(ConfigurableBeanFactory.SCOPE_PROTOTYPE)
+    public HedgedFailover hedged(Vertx vertx, @Value("${caravan.routing.hedged.after-ms:1000}") long hedgeAfterMillis) {
+        return new HedgedFailover(vertx, hedgeAfterMillis);
     }
 
     @Bean

@@ -40,6 +40,7 @@ final class UpstreamCall {
     private final UpstreamRequest request;
     private final Clock clock;
     private final Handler<Object> completion;
+    private final Runnable answering;
     private final Watchdog firstByte;
 
     private boolean completed;
@@ -53,9 +54,10 @@ final class UpstreamCall {
     /**
      * @param completion called once on {@code context} with an {@link UpstreamResponse} or an
      *                   {@link UpstreamFailure}
+     * @param answering  told when a success status line arrived (the answer began), before the call completes
      */
     UpstreamCall(String endpointName, Vertx vertx, Context context, HttpClient client, UpstreamRequest request,
-                 Clock clock, Handler<Object> completion) {
+                 Clock clock, Handler<Object> completion, Runnable answering) {
         this.label = "upstream:" + endpointName + " " + request.target();
         this.vertx = vertx;
         this.context = context;
@@ -63,6 +65,7 @@ final class UpstreamCall {
         this.request = request;
         this.clock = clock;
         this.completion = completion;
+        this.answering = answering;
         this.firstByte = new Watchdog(vertx, request.firstByteTimeout().toNanos(), this::firstByteTimeout);
     }
 
@@ -162,6 +165,8 @@ final class UpstreamCall {
      */
     private void readWhole(HttpClientResponse response, int status, Headers headers) {
         firstByte.stop();
+        // a stream's answer begins with its first event, which completes the call; a whole one with its head
+        answering.run();
         Buffer body = Buffer.buffer();
         Watchdog idle = new Watchdog(vertx, request.idleTimeout().toNanos(), () -> {
             if (!completed) {
@@ -201,6 +206,16 @@ final class UpstreamCall {
         String what = relay != null ? "no first event" : "no status line";
         fail(new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT, headStatus, null,
                 label + ": " + what + " within " + request.firstByteTimeout().toMillis() + " ms"));
+    }
+
+    /**
+     * Gives the call up (a hedged attempt another provider answered first): the request is reset, so the
+     * provider stops generating, and the call completes with a {@link UpstreamFailure.Kind#CANCELLED} failure.
+     * Runs on {@code context}; harmless once the call completed.
+     */
+    void cancel() {
+        fail(new UpstreamFailure(UpstreamFailure.Kind.CANCELLED, headStatus, null,
+                label + ": cancelled, another provider answered first"));
     }
 
     private void deadlinePassed() {

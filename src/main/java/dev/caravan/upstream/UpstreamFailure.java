@@ -29,7 +29,9 @@ public final class UpstreamFailure extends RuntimeException {
          * The answer broke off: a stream that ended or broke before its first event (the exchange fails), or
          * after it (reported to the relay's sink); a whole body cut short; an event beyond the parser's limit.
          */
-        STREAM_CUT
+        STREAM_CUT,
+        /** Given up by the gateway itself (a hedged call another provider answered first): the request was reset. */
+        CANCELLED
     }
 
     private final Kind kind;

@@ -1,5 +1,6 @@
 package dev.caravan.upstream;
 
+import dev.caravan.call.Cancellation;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultAsyncProducer;
@@ -22,6 +23,8 @@ import io.vertx.core.Vertx;
 final class UpstreamProducer extends DefaultAsyncProducer {
 
     private static final Logger log = LoggerFactory.getLogger(UpstreamProducer.class);
+    private static final Runnable NOTHING = () -> {
+    };
 
     UpstreamProducer(UpstreamEndpoint endpoint) {
         super(endpoint);
@@ -48,8 +51,14 @@ final class UpstreamProducer extends DefaultAsyncProducer {
         if (context == null) {
             context = vertx.getOrCreateContext();
         }
+        Cancellation cancellation = Cancellation.of(exchange);
         UpstreamCall call = new UpstreamCall(endpoint.getName(), vertx, context, component.client(), request,
-                component.getClock(), outcome -> complete(exchange, callback, outcome));
+                component.getClock(), outcome -> complete(exchange, callback, outcome),
+                cancellation == null ? NOTHING : cancellation::markAnswering);
+        if (cancellation != null) {
+            Context loop = context;
+            cancellation.onCancel(() -> loop.runOnContext(ignored -> call.cancel()));
+        }
         context.runOnContext(ignored -> call.start());
         return false;
     }

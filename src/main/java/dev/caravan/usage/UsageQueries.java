@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
+import dev.caravan.call.CallOutcome;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
@@ -43,6 +44,7 @@ public class UsageQueries {
                 + "count(u.request_id) filter (where u.cached) as cache_hits "
                 + "from unnest(cast(? as timestamptz[]), cast(? as timestamptz[])) with ordinality as p(starts, ends, i) "
                 + "left join usage_ledger u on u.user_id = ? and u.created_at >= p.starts and u.created_at < p.ends "
+                + "and u.outcome <> '" + CallOutcome.HEDGE_CANCELLED + "' "
                 + "group by p.i order by p.i",
                 (rs, n) -> new Totals(rs.getLong("requests"), rs.getLong("prompt_tokens"), rs.getLong("completion_tokens"),
                         rs.getBigDecimal("cost"), rs.getLong("cache_hits")), arrayLiteral(starts), arrayLiteral(ends), userId);
@@ -53,7 +55,8 @@ public class UsageQueries {
         return jdbc.query("select provider, model, count(*) as requests, sum(prompt_tokens) as prompt_tokens, "
                 + "sum(completion_tokens) as completion_tokens, sum(cost) as cost, "
                 + "count(*) filter (where cached) as cache_hits from usage_ledger "
-                + "where user_id = ? and created_at >= ? and created_at < ? group by provider, model "
+                + "where user_id = ? and created_at >= ? and created_at < ? "
+                + "and outcome <> '" + CallOutcome.HEDGE_CANCELLED + "' group by provider, model "
                 + "order by cost desc, provider nulls last, model nulls last",
                 (rs, n) -> new ModelTotals(rs.getString("provider"), rs.getString("model"), new Totals(rs.getLong("requests"),
                         rs.getLong("prompt_tokens"), rs.getLong("completion_tokens"), rs.getBigDecimal("cost"),

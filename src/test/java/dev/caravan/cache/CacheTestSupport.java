@@ -5,7 +5,6 @@ import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,15 +21,7 @@ abstract class CacheTestSupport extends GatewayTestSupport {
 
     /** The provider answers every call with {@code json}. */
     protected void providerAnswers(String json) {
-        LIVE.handle(exchange -> {
-            providerCalls.incrementAndGet();
-            byte[] body = json.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
+        LIVE.answerJson(json, providerCalls);
     }
 
     /** The provider streams every call as {@code events}, then {@code [DONE]}. */

@@ -2,6 +2,7 @@ package dev.caravan.ledger;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -128,6 +129,23 @@ class LedgerQueueTest {
         assertThat(eventOf(queue.take())).isEqualTo(first);
         assertThat(queuedFrom.get(10, TimeUnit.SECONDS)).isEqualTo("request-test");
         assertThat(eventOf(queue.take())).isEqualTo(second);
+    }
+
+    @Test
+    void aHedgedCallsSideEventsAreEachQueuedOnceEvenWhenTheQueueFillsBetweenThem() throws Exception {
+        UsageEvent call = event();
+        UsageEvent cancelledHedge = event();
+        Exchange finished = finishedCall(call);
+        finished.setProperty(UsageEvent.SIDE_EVENTS, List.of(cancelledHedge));
+        AtomicReference<String> doneOn = new AtomicReference<>();
+
+        // room for the call's own event only: the side event waits for room on a worker
+        assertThat(queueOnEventLoop(finished, doneOn)).isFalse();
+        assertThat(eventOf(queue.take())).isEqualTo(call);
+        await().atMost(PATIENCE).until(() -> doneOn.get() != null);
+        assertThat(doneOn.get()).isEqualTo("worker-test");
+        assertThat(eventOf(queue.take())).isEqualTo(cancelledHedge);
+        assertThat(queue).isEmpty();
     }
 
     @Test

@@ -14,7 +14,8 @@ class ProbesTest extends GatewayTestSupport {
 
     @Test
     void livenessAndReadinessAreUpOnTheGatewaysPort() {
-        for (String path : new String[] {"/actuator/health/liveness", "/actuator/health/readiness", "/actuator/health"}) {
+        for (String path : new String[] {"/actuator/health/liveness", "/actuator/health/readiness", "/actuator/health",
+                "/health/live", "/health/ready"}) {
             HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).GET().build());
             assertThat(response.statusCode()).as(path).isEqualTo(200);
             assertThat(json(response.body()).get("status").asText()).as(path).isEqualTo("UP");

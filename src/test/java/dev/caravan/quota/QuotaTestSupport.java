@@ -1,11 +1,9 @@
 package dev.caravan.quota;
 
-import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,15 +21,7 @@ abstract class QuotaTestSupport extends GatewayTestSupport {
 
     /** The provider answers every call with OpenAI's completion, which reports 17 tokens used. */
     protected void providerAnswers() {
-        byte[] body = OpenAiFixtures.completion("model-live", "Hi").getBytes(StandardCharsets.UTF_8);
-        LIVE.handle(exchange -> {
-            providerCalls.incrementAndGet();
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
+        LIVE.answerJson(OpenAiFixtures.completion("model-live", "Hi"), providerCalls);
     }
 
     protected Account account() {

@@ -29,7 +29,8 @@ class ProviderReadinessTest extends GatewayTestSupport {
             String base = "http://localhost:" + port(replica.getBean(CamelContext.class));
             assertThat(call(base, "/actuator/health/readiness", null).statusCode()).isEqualTo(200);
             assertThat(call(base, "/actuator/prometheus", null).body())
-                    .containsPattern("resilience4j_circuitbreaker_state\\{[^}]*name=\"stub-ready\"[^}]*state=\"closed\"[^}]*} 1\\.0");
+                    .containsPattern("resilience4j_circuitbreaker_state\\{[^}]*name=\"stub-ready\"[^}]*state=\"closed\"[^}]*} 1\\.0")
+                    .containsPattern("caravan_circuit_state\\{[^}]*provider=\"stub-ready\"[^}]*} 0\\.0");
 
             for (int i = 0; i < 2; i++) {
                 HttpResponse<String> failed = call(base, "/v1/chat/completions",
@@ -37,12 +38,18 @@ class ProviderReadinessTest extends GatewayTestSupport {
                 assertThat(failed.statusCode()).isEqualTo(502);
             }
 
-            HttpResponse<String> readiness = call(base, "/actuator/health/readiness", null);
-            assertThat(readiness.statusCode()).isEqualTo(503);
-            assertThat(json(readiness.body()).at("/details/providers/reason").asText())
-                    .contains("circuit breaker is open").contains("stub-ready");
-            assertThat(call(base, "/actuator/prometheus", null).body())
-                    .containsPattern("resilience4j_circuitbreaker_state\\{[^}]*name=\"stub-ready\"[^}]*state=\"open\"[^}]*} 1\\.0");
+            for (String path : new String[] {"/actuator/health/readiness", "/health/ready"}) {
+                HttpResponse<String> readiness = call(base, path, null);
+                assertThat(readiness.statusCode()).as(path).isEqualTo(503);
+                assertThat(json(readiness.body()).at("/details/providers/reason").asText()).as(path)
+                        .contains("circuit breaker is open").contains("stub-ready");
+            }
+            assertThat(call(base, "/health/live", null).statusCode()).isEqualTo(200);
+            // /metrics is the same scrape as /actuator/prometheus
+            assertThat(call(base, "/metrics", null).body())
+                    .containsPattern("resilience4j_circuitbreaker_state\\{[^}]*name=\"stub-ready\"[^}]*state=\"open\"[^}]*} 1\\.0")
+                    .containsPattern("caravan_circuit_state\\{[^}]*provider=\"stub-ready\"[^}]*} 2\\.0")
+                    .containsPattern("caravan_requests_total\\{[^}]*profile=\"ready\"[^}]*status=\"502\"[^}]*} 2\\.0");
             HttpResponse<String> skipped = call(base, "/v1/chat/completions",
                     "{\"model\":\"ready\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
             assertThat(skipped.statusCode()).isEqualTo(503);

@@ -13,7 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -128,6 +130,9 @@ public abstract class GatewayTestSupport {
         registry.add("caravan.warm-up.calls", () -> "${test.warm-up.calls:0}");
         // credit leases go back soon after their calls, so tests can check that nothing stays reserved
         registry.add("caravan.billing.lease-idle", () -> "200ms");
+        // a test context holds its pool open while Spring caches it, and replicas add theirs: a small pool each keeps
+        // the whole run under the server's 100 connections
+        registry.add("caravan.database.max-pool-size", () -> "${test.database.max-pool-size:8}");
         registry.add("caravan.billing.lease-heartbeat", () -> "50ms");
         TestDatabase.register(registry);
         registry.add("caravan.auth.admin-key", () -> ADMIN_KEY);
@@ -250,25 +255,36 @@ public abstract class GatewayTestSupport {
     /** {@link #startReplica} loading only the route files {@code routesPattern} names (Camel's include pattern). */
     protected ConfigurableApplicationContext startReplicaWithRoutes(String routesPattern, String... more) {
         HikariDataSource dataSource = (HikariDataSource) jdbc.getDataSource();
-        List<String> args = new ArrayList<>(List.of(
-                "--server.port=0",
-                "--camel.main.jmx-enabled=false",
-                "--camel.main.routes-reload-enabled=false",
-                "--camel.main.routes-include-pattern=" + routesPattern,
-                "--stub.url=" + STUB.baseUrl(),
-                "--stub.silent-url=" + SILENT.baseUrl(),
-                "--stub.live-url=" + LIVE.baseUrl(),
-                "--stub.alerts-url=" + ALERT_HOOKS.baseUrl(),
-                "--caravan.alerts.shared-window-key=" + ALERT_CLAIMS,
-                "--stub.closed-port=1",
-                "--caravan.warm-up.calls=0",
-                "--caravan.redis.url=" + System.getProperty("test.redis.url", "redis://127.0.0.1:6379"),
-                "--caravan.database.url=" + dataSource.getJdbcUrl(),
-                "--caravan.database.username=" + (dataSource.getUsername() == null ? "" : dataSource.getUsername()),
-                "--caravan.database.password=" + (dataSource.getPassword() == null ? "" : dataSource.getPassword()),
-                "--caravan.database.schema=" + TestDatabase.SCHEMA,
-                "--caravan.auth.admin-key=" + ADMIN_KEY));
-        args.addAll(List.of(more));
+        // one value per setting: Spring Boot would join a repeated --key=value into a list
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("server.port", "0");
+        settings.put("camel.main.jmx-enabled", "false");
+        settings.put("camel.main.routes-reload-enabled", "false");
+        settings.put("camel.main.routes-include-pattern", routesPattern);
+        settings.put("stub.url", STUB.baseUrl());
+        settings.put("stub.silent-url", SILENT.baseUrl());
+        settings.put("stub.live-url", LIVE.baseUrl());
+        settings.put("stub.alerts-url", ALERT_HOOKS.baseUrl());
+        settings.put("caravan.alerts.shared-window-key", ALERT_CLAIMS);
+        settings.put("stub.closed-port", "1");
+        settings.put("caravan.warm-up.calls", "0");
+        settings.put("caravan.redis.url", System.getProperty("test.redis.url", "redis://127.0.0.1:6379"));
+        settings.put("caravan.database.url", dataSource.getJdbcUrl());
+        settings.put("caravan.database.username", dataSource.getUsername() == null ? "" : dataSource.getUsername());
+        settings.put("caravan.database.password", dataSource.getPassword() == null ? "" : dataSource.getPassword());
+        settings.put("caravan.database.schema", TestDatabase.SCHEMA);
+        settings.put("caravan.database.max-pool-size", "8");
+        settings.put("caravan.auth.admin-key", ADMIN_KEY);
+        List<String> args = new ArrayList<>();
+        for (String setting : more) {
+            int equals = setting.indexOf('=');
+            if (setting.startsWith("--") && equals > 0) {
+                settings.put(setting.substring(2, equals), setting.substring(equals + 1));
+            } else {
+                args.add(setting);
+            }
+        }
+        settings.forEach((key, value) -> args.add("--" + key + "=" + value));
         return new SpringApplicationBuilder(CaravanApplication.class).run(args.toArray(String[]::new));
     }
 

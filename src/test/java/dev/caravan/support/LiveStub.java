@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -51,6 +52,19 @@ public final class LiveStub {
 
     public void handle(Handler handler) {
         this.handler = handler;
+    }
+
+    /** Every call is answered 200 with {@code json} and counted in {@code calls}. */
+    public void answerJson(String json, AtomicInteger calls) {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        handle(exchange -> {
+            calls.incrementAndGet();
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
     }
 
     /** Starts a 200 text/event-stream response of unknown length. */
