@@ -3,6 +3,8 @@ package dev.caravan.deploy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 import org.springframework.boot.convert.DurationStyle;
 
@@ -28,6 +30,24 @@ final class ApplicationYaml {
             return value.substring(value.indexOf(':') + 1, value.length() - 1);
         }
         return value;
+    }
+
+    /** Every setting's dotted path (the leaves of application.yaml). */
+    static Set<String> paths() {
+        Set<String> paths = new TreeSet<>();
+        collect("", SETTINGS, paths);
+        return paths;
+    }
+
+    private static void collect(String prefix, Map<?, ?> node, Set<String> paths) {
+        node.forEach((key, value) -> {
+            String path = prefix + key;
+            if (value instanceof Map<?, ?> child) {
+                collect(path + ".", child, paths);
+            } else {
+                paths.add(path);
+            }
+        });
     }
 
     static Duration duration(String path) {

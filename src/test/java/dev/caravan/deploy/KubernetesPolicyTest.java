@@ -27,7 +27,10 @@ import io.kubernetes.client.openapi.models.V1VolumeMount;
 import io.kubernetes.client.openapi.models.V2HorizontalPodAutoscaler;
 import io.kubernetes.client.openapi.models.V2MetricSpec;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.convert.DurationStyle;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -84,6 +87,41 @@ class KubernetesPolicyTest {
         assertThat(gateway.getEnvFrom()).singleElement()
                 .satisfies(source -> assertThat(source.getSecretRef().getName()).isEqualTo(secret().getMetadata().getName()));
         assertThat(env("DEMO_ENABLED")).isEqualTo("false");
+    }
+
+    /**
+     * A misspelled variable is ignored by the gateway without a word: each one the Deployment sets is either read
+     * by name (a ${NAME:...} placeholder in application.yaml, {{env:NAME:...}} in a route) or names a setting of
+     * application.yaml by Spring Boot's relaxed binding (CAMEL_MAIN_SHUTDOWNTIMEOUT: camel.main.shutdown-timeout).
+     */
+    @Test
+    void everyEnvironmentVariableReachesASetting() throws IOException {
+        String readByName = Files.readString(Path.of("application.yaml")) + routesText();
+        for (V1EnvVar variable : gateway.getEnv()) {
+            String name = variable.getName();
+            if (readByName.contains("${" + name + ":") || readByName.contains("{{env:" + name + ":")) {
+                continue;
+            }
+            assertThat(variable.getValue()).as(name + " has a value").isNotNull();
+            StandardEnvironment environment = new StandardEnvironment();
+            environment.getPropertySources().remove(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME);
+            environment.getPropertySources().replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                    new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                            Map.of(name, variable.getValue())));
+            ConfigurationPropertySources.attach(environment);
+            assertThat(ApplicationYaml.paths()).as(name + " sets a setting of application.yaml")
+                    .anyMatch(path -> variable.getValue().equals(environment.getProperty(path)));
+        }
+    }
+
+    private static String routesText() throws IOException {
+        StringBuilder text = new StringBuilder();
+        try (Stream<Path> files = Files.walk(Path.of("routes"))) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                text.append(Files.readString(file));
+            }
+        }
+        return text.toString();
     }
 
     @Test
