@@ -39,6 +39,15 @@ class DockerfileTest {
     }
 
     @Test
+    void theRuntimeStageHoldsNoCopyOfTheBuildStagesFiles() throws IOException {
+        String dockerfile = Files.readString(DOCKERFILE);
+        String runtime = dockerfile.substring(dockerfile.lastIndexOf("\nFROM "));
+        // a COPY --from stays a layer of the image even when a later command deletes the file: the jar is mounted
+        assertThat(runtime).doesNotContain("COPY --from");
+        assertThat(runtime).contains("--mount=type=bind,from=build");
+    }
+
+    @Test
     void runsAsANonRootUser() throws IOException {
         String dockerfile = Files.readString(DOCKERFILE);
         Matcher user = Pattern.compile("(?m)^USER\\s+(\\S+)").matcher(dockerfile);
