@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.convert.DurationStyle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
@@ -73,12 +75,24 @@ class DockerComposeConfigTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void theGatewayGetsEveryProviderKeyAndTheSharedDatabaseAndRedis() throws IOException {
+    void theGatewayRunsReadOnlyWithEveryProviderKeyAndTheSharedDatabaseAndRedis() throws IOException {
         Map<String, Object> services = (Map<String, Object>) Manifests.single(COMPOSE_FILE).get("services");
         assertThat(services).containsKeys("caravan", "postgres", "redis");
-        Map<String, Object> environment = (Map<String, Object>) ((Map<String, Object>) services.get("caravan")).get("environment");
+        Map<String, Object> gateway = (Map<String, Object>) services.get("caravan");
+        assertThat(gateway).containsEntry("read_only", true).containsEntry("tmpfs", List.of("/tmp"));
+        Map<String, Object> environment = (Map<String, Object>) gateway.get("environment");
         assertThat(environment).containsKeys("DATABASE_URL", "REDIS_URL", "CARAVAN_ADMIN_KEY");
         assertThat(environment.keySet()).containsAll(KubernetesPolicyTest.providerKeyVariables());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void dockerWaitsForTheGracefulShutdownBeforeKilling() {
+        Map<String, Object> services = (Map<String, Object>) Manifests.single(COMPOSE_FILE).get("services");
+        Object grace = ((Map<String, Object>) services.get("caravan")).get("stop_grace_period");
+        assertThat(grace).as("stop_grace_period (Docker's default: 10 s)").isNotNull();
+        Duration shutdown = Duration.ofSeconds(Long.parseLong(ApplicationYaml.value("camel.main.shutdown-timeout")));
+        assertThat(DurationStyle.detectAndParse(grace.toString())).isGreaterThan(shutdown);
     }
 
     private record Result(int exitCode, String output) {
