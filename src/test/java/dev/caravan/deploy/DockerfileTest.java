@@ -48,6 +48,13 @@ class DockerfileTest {
     }
 
     @Test
+    void theAotTrainingLogIsNotKeptInTheImage() throws IOException {
+        // deploy/aot-cache.sh writes it next to the cache; its run prints the admin key it generates
+        assertThat(Files.readString(Path.of("deploy/aot-cache.sh"))).contains("LOG=$OUT/training.log");
+        assertThat(Files.readString(DOCKERFILE)).containsPattern("rm -rf [^\\n]*/app/aot/training\\.log");
+    }
+
+    @Test
     void runsAsANonRootUser() throws IOException {
         String dockerfile = Files.readString(DOCKERFILE);
         Matcher user = Pattern.compile("(?m)^USER\\s+(\\S+)").matcher(dockerfile);
