@@ -43,7 +43,12 @@ class KustomizationTest {
         expected.addAll(filesUnder(Path.of("config")));
         Set<Path> listed = new TreeSet<>();
         generated.values().forEach(listed::addAll);
-        assertThat(listed).containsExactlyElementsOf(expected);
+        Set<Path> missing = new TreeSet<>(expected);
+        missing.removeAll(listed);
+        Set<Path> gone = new TreeSet<>(listed);
+        gone.removeAll(expected);
+        assertThat(missing).as("files no configMapGenerator of deploy/k8s/kustomization.yaml lists").isEmpty();
+        assertThat(gone).as("files kustomization.yaml lists that do not exist").isEmpty();
     }
 
     @Test
