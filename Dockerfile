@@ -17,8 +17,14 @@ COPY config /app/config
 COPY deploy/aot-cache.sh /app/deploy/aot-cache.sh
 # The AOT cache is trained where it is used (it records the class path) and with the ENTRYPOINT's GC: a training run
 # on a throwaway embedded PostgreSQL (README, Performance: fast from the first call).
-COPY --from=build /src/caravan.jar /tmp/caravan.jar
-RUN JAVA_OPTS="-XX:+UseSerialGC" /app/deploy/aot-cache.sh /tmp/caravan.jar /app/aot && rm /tmp/caravan.jar
+# The packaged jar is mounted from the build stage for this one command, not copied: a COPY would stay in the
+# image as a layer of its own (about 150 MB) even after an rm. What the training run leaves in /tmp (the embedded
+# PostgreSQL's binaries, about 60 MB) is removed in the same command, for the same reason, and so is the training
+# log: it holds the admin key generated for the throwaway database, and no key belongs in an image. Needs
+# BuildKit, the builder of docker build since Docker 23 and of docker compose.
+RUN --mount=type=bind,from=build,source=/src/caravan.jar,target=/mnt/build/caravan.jar \
+    JAVA_OPTS="-XX:+UseSerialGC" /app/deploy/aot-cache.sh /mnt/build/caravan.jar /app/aot \
+    && rm -rf /tmp/* /tmp/.[!.]* /app/aot/training.log
 USER caravan
 EXPOSE 8080
 # SerialGC: a gateway's garbage is short-lived and its heap small; on 2 cores it costs the least CPU per call

@@ -29,7 +29,9 @@ version=$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -nE 's/^ *java.s
 
 rm -rf "$OUT"
 "$JAVA" -Djarmode=tools -jar "$JAR" extract --destination "$OUT" >/dev/null
-mv "$OUT/$(basename "$JAR")" "$OUT/caravan.jar"
+# extract names the application jar as its source; the cache records the class path, so it is always caravan.jar
+# (the Dockerfile's jar already has that name, where mv would fail on moving a file onto itself)
+[[ $(basename "$JAR") == caravan.jar ]] || mv "$OUT/$(basename "$JAR")" "$OUT/caravan.jar"
 
 DATA=$(mktemp -d)
 LOG=$OUT/training.log

@@ -18,8 +18,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -28,11 +26,8 @@ import static org.awaitility.Awaitility.await;
  * Two gateway replicas on one PostgreSQL and one Redis (this test's gateway and a second one started beside it in
  * this JVM, each with its own HTTP server, key cache, credit leases and breakers), as a Deployment with two pods
  * runs them: one rate limit, one response cache, one ledger that charges each call once, and a key revoked through
- * one replica refused by the other. Both wait up to 5 s for Redis: with the default 100 ms a loaded test machine
- * can see a quota fail open, which serves a call unlimited by design and is not what this test is about.
+ * one replica refused by the other.
  */
-@TestPropertySource(properties = "caravan.redis.timeout=5s")
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS) // no other class shares this context
 class TwoReplicasTest extends GatewayTestSupport {
 
     private static ConfigurableApplicationContext replica;
@@ -42,7 +37,7 @@ class TwoReplicasTest extends GatewayTestSupport {
     void providerAnswersAndReplicaRuns() {
         LIVE.answerJson(OpenAiFixtures.completion("model-live", "Hi"), providerCalls);
         if (replica == null) {
-            replica = startReplica("--caravan.redis.timeout=5s");
+            replica = startReplica();
         }
     }
 

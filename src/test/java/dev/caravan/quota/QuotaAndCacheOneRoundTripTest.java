@@ -28,7 +28,7 @@ import static org.awaitility.Awaitility.await;
  */
 @Import(QuotaAndCacheOneRoundTripTest.RecordCommands.class)
 // a Redis timeout longer than the pause: both commands wait for it and succeed
-@TestPropertySource(properties = "caravan.redis.timeout=5s")
+@TestPropertySource(properties = "test.redis.timeout=5s")
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class QuotaAndCacheOneRoundTripTest extends QuotaTestSupport {
 

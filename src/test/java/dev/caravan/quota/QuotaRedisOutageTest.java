@@ -46,6 +46,7 @@ class QuotaRedisOutageTest extends QuotaTestSupport {
     @DynamicPropertySource
     static void ownRedis(DynamicPropertyRegistry registry) {
         registry.add("test.redis.url", () -> "redis://127.0.0.1:" + PORT);
+        registry.add("test.redis.timeout", () -> "100ms"); // the default, which the tests above measure against
     }
 
     @AfterAll

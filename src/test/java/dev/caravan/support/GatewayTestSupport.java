@@ -119,6 +119,9 @@ public abstract class GatewayTestSupport {
                 () -> "file:routes/**/*.yaml,file:" + TEST_ROUTES + "/**/*.yaml");
         registry.add("camel.main.routes-reload-directory", TEST_ROUTES::toString);
         registry.add("caravan.redis.url", () -> "${test.redis.url:redis://127.0.0.1:6379}");
+        // 1 s, not the 100 ms default: on a loaded 2-core test machine a quota could fail open (serve unlimited, by
+        // design) and a test of exact limits would see it; QuotaRedisOutageTest sets the default back to test it
+        registry.add("caravan.redis.timeout", () -> "${test.redis.timeout:1s}");
         registry.add("caravan.http.max-request-size", () -> "256KB");
         // the shipped profiles' quota step: far from any test's load, unless a test sets test.quota.* itself
         registry.add("caravan.quota.key-rpm", () -> "${test.quota.key-rpm:1000000}");
@@ -269,6 +272,7 @@ public abstract class GatewayTestSupport {
         settings.put("stub.closed-port", "1");
         settings.put("caravan.warm-up.calls", "0");
         settings.put("caravan.redis.url", System.getProperty("test.redis.url", "redis://127.0.0.1:6379"));
+        settings.put("caravan.redis.timeout", "1s");
         settings.put("caravan.database.url", dataSource.getJdbcUrl());
         settings.put("caravan.database.username", dataSource.getUsername() == null ? "" : dataSource.getUsername());
         settings.put("caravan.database.password", dataSource.getPassword() == null ? "" : dataSource.getPassword());
